@@ -1,0 +1,42 @@
+# hob: `make run` builds and starts hob on the embedded store; `make test`
+# installs what the tests need when missing, then runs every test.
+
+GO      ?= go
+BIN     := bin/hob
+DATA    ?= hob-data
+PG_BIN  := /usr/lib/postgresql/15/bin
+export CGO_ENABLED ?= 0
+
+.PHONY: run build test test-deps vet api-coverage bench clean
+
+run: build
+	./$(BIN) serve --data-dir $(DATA)
+
+build:
+	$(GO) build -o $(BIN) ./cmd/hob
+	$(GO) build -o bin/elf ./cmd/elf
+
+test: test-deps
+	$(GO) vet ./...
+	$(GO) test -timeout 30m -count=1 ./...
+
+# test-deps installs, only when missing, the real servers and clients the
+# tests drive: PostgreSQL 15's server binaries, the aws CLI and boto3.
+test-deps:
+	@./.ci/install-test-deps
+
+vet:
+	$(GO) vet ./...
+
+# api-coverage regenerates AWS's operation table from the installed
+# botocore models and writes docs/api-coverage.md.
+api-coverage:
+	python3 tools/awsops/gen.py internal/api/awsops_gen.go
+	gofmt -w internal/api/awsops_gen.go
+	$(GO) run ./tools/apicoverage docs/api-coverage.md
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./internal/store/... ./internal/api/...
+
+clean:
+	rm -rf bin

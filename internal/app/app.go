@@ -1,0 +1,188 @@
+// Package app is hob's composition root: it builds every component from a
+// config.Config, wires them through the small interfaces they declare, and
+// runs them until the context ends. Nothing else in hob constructs
+// components or owns goroutines at this level.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hob-iot/hob/internal/api"
+	"github.com/hob-iot/hob/internal/auth"
+	"github.com/hob-iot/hob/internal/config"
+	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/pki"
+	"github.com/hob-iot/hob/internal/registry"
+	"github.com/hob-iot/hob/internal/store"
+)
+
+// App is a running hob: its store, CA, keys and listeners.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	st      store.Store
+	ca      *pki.Authority
+	keys    *auth.Keys
+	api     *api.Server
+	banner  Banner
+	https   *http.Server
+	httpsLn net.Listener
+	metrics *http.Server
+	metLn   net.Listener
+	closed  atomic.Bool
+}
+
+// New builds hob from cfg: it opens the data folder and the store, loads or
+// creates the CA, server certificate and admin key, and binds the
+// listeners, so that a configuration or port problem fails here, before
+// Run. The caller must Close the App.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := a.openState(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.listen(); err != nil {
+		return nil, err
+	}
+	a.banner = a.makeBanner()
+	return a, nil
+}
+
+// openState opens the data folder, store, CA and access keys and builds
+// the API on them.
+func (a *App) openState(ctx context.Context) error {
+	if err := ensureDataDir(a.cfg.DataDir); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, a.cfg)
+	if err != nil {
+		return err
+	}
+	a.st = st
+	if a.ca, err = pki.LoadOrCreate(a.cfg.DataDir, a.hostnames(), a.log); err != nil {
+		return fmt.Errorf("app: loading hob's CA from %s: %w", a.cfg.DataDir, err)
+	}
+	if a.keys, err = auth.LoadKeys(a.cfg.DataDir); err != nil {
+		return fmt.Errorf("app: loading access keys: %w", err)
+	}
+	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
+	reg := registry.New(st, account, a.ca, registry.Options{})
+	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
+	a.api = api.New(api.Config{
+		Account:      account,
+		DataEndpoint: a.endpointHost(),
+		MaxBodyBytes: a.cfg.MaxBodySize,
+	}, authAdapter{authn}, api.Services{Things: reg, Certificates: reg, Policies: reg}, a.log)
+	return nil
+}
+
+// listen binds the HTTPS and metrics listeners.
+func (a *App) listen() error {
+	ln, err := net.Listen("tcp", a.cfg.HTTPSAddr)
+	if err != nil {
+		return fmt.Errorf("app: listening for HTTPS on %s: %w", a.cfg.HTTPSAddr, err)
+	}
+	a.httpsLn = tls.NewListener(ln, a.tlsConfig())
+	a.https = &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
+	if a.metLn, err = net.Listen("tcp", a.cfg.MetricsAddr); err != nil {
+		return fmt.Errorf("app: listening for metrics on %s: %w", a.cfg.MetricsAddr, err)
+	}
+	a.metrics = &http.Server{Handler: a.healthHandler(), ReadHeaderTimeout: 5 * time.Second}
+	return nil
+}
+
+// tlsConfig serves hob's server certificate and asks for, but does not
+// require, a client certificate: data-plane routes accept either one or
+// SigV4.
+func (a *App) tlsConfig() *tls.Config {
+	cert := a.ca.ServerTLSCertificate()
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.VerifyClientCertIfGiven,
+		ClientCAs:    a.ca.CAPool(),
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{"h2", "http/1.1"},
+	}
+}
+
+// HTTPSAddr is the bound address of the HTTPS listener.
+func (a *App) HTTPSAddr() net.Addr { return a.httpsLn.Addr() }
+
+// MetricsAddr is the bound address of the health and metrics listener.
+func (a *App) MetricsAddr() net.Addr { return a.metLn.Addr() }
+
+// Banner is what hob tells its user at start.
+func (a *App) Banner() Banner { return a.banner }
+
+// Run serves until ctx is done or a listener fails, then shuts the servers
+// down, giving in-flight requests cfg.ShutdownTimeout to finish.
+func (a *App) Run(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return serve(a.https, a.httpsLn) })
+	g.Go(func() error { return serve(a.metrics, a.metLn) })
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		return errors.Join(a.https.Shutdown(sctx), a.metrics.Shutdown(sctx))
+	})
+	err := g.Wait()
+	if ctx.Err() != nil && err == nil {
+		a.log.Info("hob stopped")
+	}
+	return err
+}
+
+func serve(srv *http.Server, ln net.Listener) error {
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("app: serving on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// Close releases the listeners and the store. It is idempotent.
+func (a *App) Close() error {
+	if !a.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	var errs []error
+	for _, ln := range []net.Listener{a.httpsLn, a.metLn} {
+		if ln != nil {
+			_ = ln.Close()
+		}
+	}
+	if a.ca != nil {
+		errs = append(errs, a.ca.Close())
+	}
+	if a.st != nil {
+		errs = append(errs, a.st.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// authAdapter turns auth's identities into the api's callers.
+type authAdapter struct{ a *auth.Authenticator }
+
+func (ad authAdapter) Authenticate(r *http.Request, body []byte, services ...string) (api.Caller, error) {
+	id, err := ad.a.Authenticate(r, body, services...)
+	if err != nil {
+		return api.Caller{}, err
+	}
+	return api.Caller{AccessKeyID: id.AccessKeyID, Principal: id.Principal}, nil
+}

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hob-iot/hob/internal/config"
+	"github.com/hob-iot/hob/internal/pki"
+	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/postgres"
+	"github.com/hob-iot/hob/internal/store/sqlite"
+)
+
+// ensureDataDir creates the data folder with mode 0700 when missing: it
+// holds private keys and access keys.
+func ensureDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("app: creating the data folder: %w", err)
+	}
+	return nil
+}
+
+// openStore opens the store that cfg.Store names.
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	switch {
+	case cfg.Store == "sqlite":
+		return openSQLite(filepath.Join(cfg.DataDir, "hob.db"))
+	case strings.HasPrefix(cfg.Store, "sqlite:"):
+		return openSQLite(strings.TrimPrefix(cfg.Store, "sqlite:"))
+	default:
+		st, err := postgres.Open(ctx, cfg.Store)
+		if err != nil {
+			return nil, fmt.Errorf("app: opening the PostgreSQL store: %w", err)
+		}
+		return st, nil
+	}
+}
+
+func openSQLite(path string) (store.Store, error) {
+	st, err := sqlite.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("app: opening the SQLite store %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// hostnames are the names the server certificate must cover.
+func (a *App) hostnames() []string {
+	if len(a.cfg.Hostnames) > 0 {
+		return a.cfg.Hostnames
+	}
+	return pki.DefaultHosts()
+}
+
+// endpointHost is the data endpoint DescribeEndpoint returns: the first
+// configured hostname, or localhost.
+func (a *App) endpointHost() string {
+	if len(a.cfg.Hostnames) > 0 {
+		return a.cfg.Hostnames[0]
+	}
+	return "localhost"
+}
+
+// healthHandler serves /healthz on the loopback metrics listener: 200 when
+// the store answers.
+func (a *App) healthHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		err := a.st.View(r.Context(), func(store.ReadTx) error { return nil })
+		if err != nil {
+			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+// endpointURL is the HTTPS URL of the API as a user pastes it.
+func (a *App) endpointURL() string {
+	_, port, _ := net.SplitHostPort(a.httpsLn.Addr().String())
+	return "https://" + net.JoinHostPort(a.endpointHost(), port)
+}

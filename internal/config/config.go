@@ -1,0 +1,43 @@
+// Package config is hob's configuration: one typed struct, its defaults in
+// one function, and strict loading from an optional YAML or TOML file, the
+// environment (HOB_...) and command-line flags, in that order of increasing
+// precedence. Unknown keys and bad values are errors that name the key and
+// where it came from; Validate reports every problem at once.
+package config
+
+import (
+	"time"
+)
+
+// Config is everything `hob serve` can be told.
+type Config struct {
+	DataDir         string        // folder for the CA, keys and the embedded store
+	Store           string        // "sqlite" (in DataDir), "sqlite:PATH" or "postgres://..."
+	Hostnames       []string      // names the server certificate covers; the first is the endpoint
+	HTTPSAddr       string        // control plane, data plane, WebSocket, console
+	MetricsAddr     string        // health and metrics; loopback only
+	Region          string        // AWS region in ARNs and the endpoint name
+	AccountID       string        // 12-digit AWS account id in ARNs
+	Dev             bool          // local testing: loopback only, any well-formed signature
+	LogLevel        string        // debug, info, warn, error
+	LogFormat       string        // text or json
+	MaxBodySize     int64         // bytes in one API request body
+	ShutdownTimeout time.Duration // grace period for in-flight requests
+}
+
+// Default returns the configuration used where nothing else is said. It
+// is the one place defaults live.
+func Default() Config {
+	return Config{
+		DataDir:         "hob-data",
+		Store:           "sqlite",
+		HTTPSAddr:       ":8443",
+		MetricsAddr:     "127.0.0.1:9090",
+		Region:          "us-east-1",
+		AccountID:       "123456789012",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		MaxBodySize:     1 << 20,
+		ShutdownTimeout: 10 * time.Second,
+	}
+}

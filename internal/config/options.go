@@ -1,0 +1,85 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// option is one setting: its flag name, the environment variable and file
+// key derived from it, help text, and how to parse a value into a Config.
+type option struct {
+	name   string // flag name: "data-dir"; env HOB_DATA_DIR; file key data_dir
+	usage  string
+	set    func(c *Config, v string) error
+	get    func(c *Config) string // the default, for help
+	isBool bool
+}
+
+func (o option) env() string { return "HOB_" + strings.ToUpper(strings.ReplaceAll(o.name, "-", "_")) }
+func (o option) key() string { return strings.ReplaceAll(o.name, "-", "_") }
+
+// options lists every setting once; flags, environment, file keys and help
+// are all derived from it.
+var options = []option{
+	str("data-dir", "folder for hob's CA, server certificate, access keys and embedded store",
+		func(c *Config) *string { return &c.DataDir }),
+	str("store", `durable store: "sqlite" (embedded, in the data folder), "sqlite:PATH" or "postgres://user@host/db"`,
+		func(c *Config) *string { return &c.Store }),
+	{name: "hostname", usage: "names the server certificate covers, comma-separated; the first is the endpoint DescribeEndpoint returns (default: localhost, 127.0.0.1, ::1 and this machine's name)",
+		set: func(c *Config, v string) error { c.Hostnames = splitList(v); return nil },
+		get: func(c *Config) string { return strings.Join(c.Hostnames, ",") }},
+	str("https-addr", "address of the HTTPS listener (control plane, data plane, WebSocket, console)",
+		func(c *Config) *string { return &c.HTTPSAddr }),
+	str("metrics-addr", "loopback address for /healthz and metrics",
+		func(c *Config) *string { return &c.MetricsAddr }),
+	str("region", "AWS region that ARNs and the endpoint name carry",
+		func(c *Config) *string { return &c.Region }),
+	str("account-id", "12-digit AWS account id that ARNs carry",
+		func(c *Config) *string { return &c.AccountID }),
+	{name: "dev", isBool: true, usage: "local testing only: bind to loopback and accept any well-formed SigV4 signature",
+		set: func(c *Config, v string) (err error) { c.Dev, err = parseBool(v); return },
+		get: func(c *Config) string { return strconv.FormatBool(c.Dev) }},
+	str("log-level", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
+	str("log-format", "text or json", func(c *Config) *string { return &c.LogFormat }),
+	{name: "max-body-size", usage: "largest API request body in bytes",
+		set: func(c *Config, v string) (err error) { c.MaxBodySize, err = strconv.ParseInt(v, 10, 64); return },
+		get: func(c *Config) string { return strconv.FormatInt(c.MaxBodySize, 10) }},
+	{name: "shutdown-timeout", usage: "how long to let in-flight requests finish at shutdown (e.g. 10s)",
+		set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return },
+		get: func(c *Config) string { return c.ShutdownTimeout.String() }},
+}
+
+func str(name, usage string, field func(*Config) *string) option {
+	return option{name: name, usage: usage,
+		set: func(c *Config, v string) error { *field(c) = v; return nil },
+		get: func(c *Config) string { return *field(c) }}
+}
+
+func parseBool(v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("want true or false, got %q", v)
+	}
+	return b, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func lookup(name string) (option, bool) {
+	for _, o := range options {
+		if o.name == name {
+			return o, true
+		}
+	}
+	return option{}, false
+}

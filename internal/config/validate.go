@@ -1,0 +1,125 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountRe = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// Validate returns every problem with c, each naming its key.
+func (c *Config) Validate() []string {
+	var p []string
+	add := func(key, format string, args ...any) {
+		p = append(p, fmt.Sprintf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.DataDir == "" {
+		add("data-dir", "must not be empty")
+	}
+	if err := checkStore(c.Store); err != nil {
+		add("store", "%v", err)
+	}
+	for _, h := range c.Hostnames {
+		if strings.ContainsAny(h, " /:") && net.ParseIP(h) == nil {
+			add("hostname", "%q is not a host name or IP address", h)
+		}
+	}
+	if err := checkAddr(c.HTTPSAddr); err != nil {
+		add("https-addr", "%v", err)
+	}
+	if err := checkAddr(c.MetricsAddr); err != nil {
+		add("metrics-addr", "%v", err)
+	} else if !isLoopbackAddr(c.MetricsAddr) {
+		add("metrics-addr", "%q must be a loopback address: metrics and health have no authentication", c.MetricsAddr)
+	}
+	if c.Dev && !isLoopbackAddr(c.HTTPSAddr) && hostOf(c.HTTPSAddr) != "" {
+		add("https-addr", "%q is not a loopback address, and --dev accepts any signature: it binds to loopback only", c.HTTPSAddr)
+	}
+	if !regionRe.MatchString(c.Region) {
+		add("region", "%q is not an AWS region name like us-east-1", c.Region)
+	}
+	if !accountRe.MatchString(c.AccountID) {
+		add("account-id", "%q must be 12 digits", c.AccountID)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log-level", "%q must be debug, info, warn or error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		add("log-format", "%q must be text or json", c.LogFormat)
+	}
+	if c.MaxBodySize < 1024 || c.MaxBodySize > 64<<20 {
+		add("max-body-size", "%d must be from 1024 to %d bytes", c.MaxBodySize, 64<<20)
+	}
+	if c.ShutdownTimeout <= 0 {
+		add("shutdown-timeout", "%s must be positive", c.ShutdownTimeout)
+	}
+	return p
+}
+
+func checkStore(s string) error {
+	switch {
+	case s == "sqlite":
+		return nil
+	case strings.HasPrefix(s, "sqlite:"):
+		if strings.TrimPrefix(s, "sqlite:") == "" {
+			return fmt.Errorf("%q names no file (want sqlite:PATH)", s)
+		}
+		return nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		if _, err := url.Parse(s); err != nil {
+			return fmt.Errorf("not a PostgreSQL URL: %v", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("%q must be sqlite, sqlite:PATH or a postgres:// URL", redactURL(s))
+}
+
+// redactURL hides a password that a mistyped store URL may carry.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
+}
+
+func checkAddr(a string) error {
+	_, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (%v)", a, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no valid port", a)
+	}
+	return nil
+}
+
+func hostOf(a string) string {
+	h, _, _ := net.SplitHostPort(a)
+	return h
+}
+
+func isLoopbackAddr(a string) bool {
+	h := hostOf(a)
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// bindLoopbackInDev makes --dev listen on loopback when no host was given.
+func (c *Config) bindLoopbackInDev() {
+	if c.Dev && hostOf(c.HTTPSAddr) == "" {
+		_, port, _ := net.SplitHostPort(c.HTTPSAddr)
+		c.HTTPSAddr = net.JoinHostPort("127.0.0.1", port)
+	}
+}

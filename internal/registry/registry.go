@@ -1,0 +1,61 @@
+// Package registry is hob's control-plane domain: things and thing types,
+// certificates, policies and their versions, the attachments between them,
+// and tags — AWS IoT's registry (spec §3.1–§3.4), kept in the store.
+//
+// Every exported method is one API operation and runs in one store
+// transaction, so a failed request changes nothing. Failures the caller
+// caused are *iot.Error values in AWS's shapes; the api package only
+// translates them.
+package registry
+
+import (
+	"time"
+
+	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/store"
+)
+
+// Registry implements the registry operations over a store.
+type Registry struct {
+	st      store.Store
+	account iot.Account
+	issuer  CertIssuer
+	now     func() time.Time
+}
+
+// Options configure a Registry. Zero values get defaults.
+type Options struct {
+	Now func() time.Time // clock; time.Now by default
+}
+
+// New returns a Registry that keeps its state in st, names resources in
+// account's ARNs and issues device certificates with issuer.
+func New(st store.Store, account iot.Account, issuer CertIssuer, opts Options) *Registry {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Registry{st: st, account: account, issuer: issuer, now: now}
+}
+
+// Tables of the registry in the store. Attachment tables hold both
+// directions of each relation, written in the same transaction, keyed
+// "a\x00b" so one side's entries are one prefix scan.
+const (
+	tableThings          = "registry.things"
+	tableThingTypes      = "registry.thingtypes"
+	tableCertificates    = "registry.certificates"
+	tablePolicies        = "registry.policies"
+	tablePolicyVersions  = "registry.policyversions"  // policy \x00 version (zero-padded)
+	tableThingPrincipals = "registry.thingprincipals" // thing \x00 principal
+	tablePrincipalThings = "registry.principalthings" // principal \x00 thing
+	tablePolicyTargets   = "registry.policytargets"   // policy \x00 target
+	tableTargetPolicies  = "registry.targetpolicies"  // target \x00 policy
+	tableTags            = "registry.tags"            // resource ARN
+)
+
+// pairKey joins the two sides of an attachment into one key.
+func pairKey(a, b string) string { return a + "\x00" + b }
+
+// pairPrefix is the prefix of every pairKey whose first side is a.
+func pairPrefix(a string) string { return a + "\x00" }
