@@ -28,18 +28,19 @@ import (
 
 // App is a running hob: its store, CA, keys and listeners.
 type App struct {
-	cfg     config.Config
-	log     *slog.Logger
-	st      store.Store
-	ca      *pki.Authority
-	keys    *auth.Keys
-	api     *api.Server
-	banner  Banner
-	https   *http.Server
-	httpsLn net.Listener
-	metrics *http.Server
-	metLn   net.Listener
-	closed  atomic.Bool
+	cfg      config.Config
+	log      *slog.Logger
+	st       store.Store
+	ca       *pki.Authority
+	keys     *auth.Keys
+	api      *api.Server
+	banner   Banner
+	newAdmin *auth.AccessKey // the admin key, when this start created it
+	https    *http.Server
+	httpsLn  net.Listener
+	metrics  *http.Server
+	metLn    net.Listener
+	closed   atomic.Bool
 }
 
 // New builds hob from cfg: it opens the data folder and the store, loads or
@@ -74,11 +75,19 @@ func (a *App) openState(ctx context.Context) error {
 		return err
 	}
 	a.st = st
-	if a.ca, err = pki.LoadOrCreate(a.cfg.DataDir, a.hostnames(), a.log); err != nil {
+	a.ca, err = pki.LoadOrCreate(pki.Config{Dir: a.cfg.DataDir, Hosts: a.hostnames(), Logger: a.log, KeyPoolSize: 4})
+	if err != nil {
 		return fmt.Errorf("app: loading hob's CA from %s: %w", a.cfg.DataDir, err)
 	}
 	if a.keys, err = auth.LoadKeys(a.cfg.DataDir); err != nil {
 		return fmt.Errorf("app: loading access keys: %w", err)
+	}
+	admin, created, err := a.keys.EnsureAdmin()
+	if err != nil {
+		return fmt.Errorf("app: creating the admin access key: %w", err)
+	}
+	if created {
+		a.newAdmin = &admin
 	}
 	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
 	reg := registry.New(st, account, a.ca, registry.Options{})

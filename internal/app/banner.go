@@ -9,22 +9,25 @@ import (
 // Banner is what a user needs to talk to hob: the endpoint, the CA to
 // trust, and the admin key when it was created by this start.
 type Banner struct {
-	Endpoint     string
-	CAFile       string
-	KeysFile     string
-	Region       string
-	AccessKeyID  string // set only on the start that created the admin key
-	SecretKey    string // idem: printed once, never logged
-	Dev          bool
+	Endpoint    string
+	CAFile      string
+	KeysFile    string
+	Region      string
+	AccessKeyID string // set only on the start that created the admin key
+	SecretKey   string // idem: printed once, never logged
+	Dev         bool
 }
 
 func (a *App) makeBanner() Banner {
 	b := Banner{
 		Endpoint: a.endpointURL(),
-		CAFile:   a.ca.CAFile(),
+		CAFile:   a.ca.CACertPath(),
 		KeysFile: filepath.Join(a.cfg.DataDir, "access-keys.json"),
 		Region:   a.cfg.Region,
 		Dev:      a.cfg.Dev,
+	}
+	if a.newAdmin != nil {
+		b.AccessKeyID, b.SecretKey = a.newAdmin.ID, a.newAdmin.Secret
 	}
 	return b
 }

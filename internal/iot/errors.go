@@ -35,6 +35,7 @@ const (
 	// Authentication failures, as AWS's front end sends them (spec §5.2).
 	UnrecognizedClientException Code = "UnrecognizedClientException"
 	InvalidSignatureException   Code = "InvalidSignatureException"
+	IncompleteSignature         Code = "IncompleteSignatureException"
 	MissingAuthenticationToken  Code = "MissingAuthenticationTokenException"
 	AccessDeniedException       Code = "AccessDeniedException"
 
@@ -67,6 +68,7 @@ var statusOf = map[Code]int{
 	ConflictException:                  http.StatusConflict,
 	UnrecognizedClientException:        http.StatusForbidden,
 	InvalidSignatureException:          http.StatusForbidden,
+	IncompleteSignature:                http.StatusForbidden,
 	MissingAuthenticationToken:         http.StatusForbidden,
 	AccessDeniedException:              http.StatusForbidden,
 	UnknownOperationException:          http.StatusNotFound,
