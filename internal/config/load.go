@@ -86,7 +86,26 @@ func newFlagSet(usage io.Writer) (*flag.FlagSet, *[]flagValue, *string) {
 		}
 		fs.Func(o.name, help, record)
 	}
+	fs.Usage = func() { printUsage(fs) }
 	return fs, values, configFile
+}
+
+// printUsage lists the options in GNU style (--name), each with its
+// environment variable and default.
+func printUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, "Usage: hob serve [options]\n\n"+
+		"Starts hob: the AWS IoT control plane on HTTPS (and, as hob grows, the\n"+
+		"broker, shadows and rules). Every option can also be set in the\n"+
+		"environment (HOB_...) or as a key (data_dir: ...) in a YAML or TOML file\n"+
+		"given with --config; flags win over the environment, which wins over the file.\n\nOptions:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		arg := " VALUE"
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			arg = ""
+		}
+		fmt.Fprintf(w, "  --%s%s\n      %s\n", f.Name, arg, f.Usage)
+	})
 }
 
 func envMap(environ []string) map[string]string {
