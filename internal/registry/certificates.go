@@ -5,13 +5,29 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"strings"
 	"time"
 
 	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/pki"
 	"github.com/hob-iot/hob/internal/store"
 )
+
+// CertIssuer issues device certificates with hob's CA. *pki.Authority
+// satisfies it.
+type CertIssuer interface {
+	// IssueKeysAndCertificate makes an RSA-2048 key pair and a client
+	// certificate for it (CreateKeysAndCertificate).
+	IssueKeysAndCertificate() (pki.DeviceCredentials, error)
+	// SignCSR issues a client certificate for a PEM CSR
+	// (CreateCertificateFromCsr); input errors wrap pki's sentinels.
+	SignCSR(csrPEM string) (certPEM string, cert *x509.Certificate, err error)
+	// CACertificate is hob's CA certificate, which RegisterCertificate
+	// verifies against when no CA is given.
+	CACertificate() *x509.Certificate
+}
+
+var _ CertIssuer = (*pki.Authority)(nil)
 
 // CertificateStatus is a certificate's state (botocore CertificateStatus).
 // Only ACTIVE certificates authenticate devices (spec §5.1).
@@ -95,6 +111,7 @@ func (r *Registry) CertificateByID(ctx context.Context, id string) (Certificate,
 	if err := iot.CertificateID.Check(id); err != nil {
 		return Certificate{}, err
 	}
+	id = strings.ToLower(id)
 	var c Certificate
 	err := r.st.View(ctx, func(tx store.ReadTx) error {
 		rec, err := getCertTxn(tx, id)
@@ -107,11 +124,11 @@ func (r *Registry) CertificateByID(ctx context.Context, id string) (Certificate,
 	return c, err
 }
 
-// getCertTxn reads the certificate record with the given id, or returns
-// ResourceNotFoundException.
+// getCertTxn reads the certificate record with the given (lowercase) id,
+// or returns ResourceNotFoundException.
 func getCertTxn(tx store.ReadTx, id string) (certRecord, error) {
 	var rec certRecord
-	found, err := getJSON(tx, tableCertificates, strings.ToLower(id), &rec)
+	found, err := getJSON(tx, tableCertificates, id, &rec)
 	if err != nil {
 		return rec, err
 	}
@@ -135,20 +152,13 @@ func (r *Registry) certificateOf(id string, rec certRecord) (Certificate, error)
 	}, nil
 }
 
-// parseCertPEM decodes the first CERTIFICATE block of s. Anything else is a
+// parseCertPEM parses a certificate the client gave. Anything but one PEM
+// CERTIFICATE block holding an X.509 certificate is a
 // CertificateValidationException saying what is wrong.
 func parseCertPEM(s string) (*x509.Certificate, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, iot.Errorf(iot.CertificateValidationException, "certificatePem holds no PEM block")
-	}
-	if block.Type != "CERTIFICATE" {
-		return nil, iot.Errorf(iot.CertificateValidationException,
-			"certificatePem holds a %q PEM block; want CERTIFICATE", block.Type)
-	}
-	x, err := x509.ParseCertificate(block.Bytes)
+	x, err := pki.ParseCertificatePEM(s)
 	if err != nil {
-		return nil, iot.Errorf(iot.CertificateValidationException, "certificatePem is not a valid X.509 certificate: %v", err)
+		return nil, iot.Errorf(iot.CertificateValidationException, "certificatePem: %v", err)
 	}
 	return x, nil
 }
