@@ -84,7 +84,7 @@ func TestServer_Route_UnknownAndNotImplemented(t *testing.T) {
 		{"GET", "/no-such-thing-here", 404, "UnknownOperationException", "no AWS IoT operation"},
 		{"GET", "/jobs/job-1", 501, "NotImplementedException", "DescribeJob"},
 		{"POST", "/thing-groups/g1", 501, "NotImplementedException", "CreateThingGroup"},
-		{"GET", "/endpoint?colour=blue", 400, "InvalidRequestException", `unknown query parameter "colour"`},
+		{"GET", "/endpoint?colour=blue", 400, "InvalidRequestException", `unknown query parameter \"colour\"`},
 		{"GET", "/endpoint?endpointType=iot%3ANope", 400, "InvalidRequestException", "endpointType"},
 	}
 	for _, c := range cases {
