@@ -38,8 +38,9 @@ var (
 	ErrClosed = errors.New("store: closed")
 )
 
-// Record is one stored value and its version. Version starts at 1 when the
-// key is first written and grows by 1 on every later Put.
+// Record is one stored value and its version. Version is 1 when a write
+// creates the record (the key's first write, or the first after a Delete)
+// and grows by 1 on every later Put or PutIfVersion.
 type Record struct {
 	Key     string
 	Value   []byte
@@ -47,20 +48,25 @@ type Record struct {
 }
 
 // Query selects records of one table for Scan: keys that start with Prefix
-// and sort strictly after After (bytewise), at most Limit of them (0 means no
-// limit), in ascending key order.
+// and sort strictly after After (bytewise; an empty After sets no bound), at
+// most Limit of them (0 or less means no limit), in ascending key order.
+// Passing the last key seen as After pages through a table.
 type Query struct {
 	Prefix string
 	After  string
 	Limit  int
 }
 
-// ReadTx reads a consistent snapshot of the store.
+// ReadTx reads a consistent snapshot of the store. It is valid only while
+// the fn it was given to runs, and only on that fn's goroutine; afterwards
+// its methods return errors.
 type ReadTx interface {
 	// Get returns the record at key, or an error wrapping ErrNotFound.
 	Get(table, key string) (Record, error)
 	// Scan calls fn with the records that q selects, in key order, until fn
-	// returns false or the records run out.
+	// returns false or the records run out. fn may call the transaction's
+	// other methods, including writes; whether a write made during the
+	// Scan to a key it has not reached yet is seen is unspecified.
 	Scan(table string, q Query, fn func(Record) bool) error
 }
 
@@ -85,7 +91,10 @@ type Store interface {
 	// returns nil, every write fn made is durable (it survives kill -9 and
 	// power loss, as far as the disk keeps its fsync promise). When fn
 	// returns an error, none of its writes take effect and Update returns
-	// that error unchanged (errors.Is and errors.As see through it).
+	// that error unchanged (errors.Is and errors.As see through it). A
+	// panic in fn reaches Update's caller, and none of fn's writes take
+	// effect. When ctx is done before fn starts, fn does not run and Update
+	// returns ctx.Err(). fn must not call Update on the same store.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction over a consistent snapshot.
 	View(ctx context.Context, fn func(ReadTx) error) error
