@@ -29,8 +29,13 @@ func requireBoto3(t *testing.T) string {
 // certificate, thing and policy created, attached, listed and torn down in
 // AWS's order, with the out-of-order deletions checked for AWS's errors.
 func TestBoto3_Lifecycle(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { runBoto3Lifecycle(t) })
+	t.Run("postgres", func(t *testing.T) { runBoto3Lifecycle(t, testutil.WithPostgres()) })
+}
+
+func runBoto3Lifecycle(t *testing.T, opts ...testutil.Option) {
 	py := requireBoto3(t)
-	srv := testutil.StartServer(t)
+	srv := testutil.StartServer(t, opts...)
 	script, err := filepath.Abs(filepath.Join("..", "..", "tests", "boto3_lifecycle.py"))
 	if err != nil {
 		t.Fatal(err)
