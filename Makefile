@@ -5,6 +5,8 @@ GO      ?= go
 BIN     := bin/hob
 DATA    ?= hob-data
 PG_BIN  := /usr/lib/postgresql/15/bin
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
 export CGO_ENABLED ?= 0
 
 .PHONY: run build test test-deps vet api-coverage bench clean
@@ -13,7 +15,7 @@ run: build
 	./$(BIN) serve --data-dir $(DATA)
 
 build:
-	$(GO) build -o $(BIN) ./cmd/hob
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/hob
 	$(GO) build -o bin/elf ./cmd/elf
 
 test: test-deps

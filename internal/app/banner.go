@@ -21,8 +21,8 @@ type Banner struct {
 func (a *App) makeBanner() Banner {
 	b := Banner{
 		Endpoint: a.endpointURL(),
-		CAFile:   a.ca.CACertPath(),
-		KeysFile: filepath.Join(a.cfg.DataDir, "access-keys.json"),
+		CAFile:   absolute(a.ca.CACertPath()),
+		KeysFile: absolute(filepath.Join(a.cfg.DataDir, "access-keys.json")),
 		Region:   a.cfg.Region,
 		Dev:      a.cfg.Dev,
 	}
@@ -56,4 +56,13 @@ func (b Banner) WriteTo(w io.Writer) (int64, error) {
 	}
 	p("\nThen try:  aws iot create-thing --thing-name my-first-thing\n\n")
 	return int64(n), nil
+}
+
+// absolute makes p absolute, so the lines work when pasted into a shell in
+// another folder.
+func absolute(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
