@@ -132,3 +132,35 @@ func TestAuthority_MutualTLS_PythonClient(t *testing.T) {
 		t.Fatalf("server: %v", err)
 	}
 }
+
+// nodeClient connects to hob's TLS server as a Node.js device would (the
+// AWS IoT Device SDK for JavaScript and MQTT.js load PEM files this way):
+// mutual TLS with the device key and certificate, trusting hob's CA.
+const nodeClient = `
+const fs = require("fs"), tls = require("tls");
+const [cert, key, ca, addr] = process.argv.slice(1);
+const i = addr.lastIndexOf(":");
+const s = tls.connect({host: addr.slice(0, i), port: +addr.slice(i + 1), servername: "localhost",
+  cert: fs.readFileSync(cert), key: fs.readFileSync(key), ca: fs.readFileSync(ca)}, () => s.write("hello"));
+let got = "";
+s.on("data", d => { got += d; if (got.length >= 5) { console.log(got, s.getProtocol()); s.end(); } });
+s.on("error", e => { console.error(e.message); process.exit(1); });
+`
+
+func TestAuthority_MutualTLS_NodeClient(t *testing.T) {
+	node := requireTool(t, "node")
+	a := sharedAuthority(t)
+	dc, err := a.IssueKeysAndCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, result := serveOnce(t, a)
+	out := run(t, node, "-e", nodeClient,
+		writeTemp(t, "device.pem", dc.CertificatePEM), writeTemp(t, "device.key", dc.PrivateKeyPEM), a.CACertPath(), addr)
+	if !strings.HasPrefix(out, "hello TLS") {
+		t.Fatalf("node client: %s", out)
+	}
+	if err := <-result; err != nil {
+		t.Fatalf("server: %v", err)
+	}
+}
