@@ -2,25 +2,16 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
+	"github.com/hob-iot/hob/internal/store/engine"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// migration is one numbered step of the schema. Versions start at 1 and
-// increase by 1; a step, once released, never changes: later changes append
-// a new step.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
 // migrations is the schema, oldest first. Append only.
-var migrations = []migration{
-	{version: 1, name: "records", sql: `CREATE TABLE records (
+var migrations = []engine.Migration{
+	{Version: 1, Name: "records", SQL: `CREATE TABLE records (
 		tbl     text   NOT NULL,
 		key     bytea  NOT NULL,
 		value   bytea  NOT NULL,
@@ -32,9 +23,6 @@ var migrations = []migration{
 // migrateLockKey is the advisory lock that serializes migrations of one
 // database ("hob" in ASCII); advisory locks are scoped to a database.
 const migrateLockKey = 0x686f62
-
-// errSchemaTooNew reports a database written by a newer hob.
-var errSchemaTooNew = errors.New("database schema is newer than this program")
 
 // migrate applies, in one transaction holding the advisory lock, every
 // migration newer than the database's schema_migrations records.
@@ -64,16 +52,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // applyFrom runs the migrations after version current.
 func applyFrom(ctx context.Context, tx pgx.Tx, current int) error {
-	if current > len(migrations) {
-		return fmt.Errorf("%w: version %d, known %d", errSchemaTooNew, current, len(migrations))
-	}
-	for _, m := range migrations[current:] {
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+	return engine.Apply(migrations, current, func(m engine.Migration) error {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
-		}
-	}
-	return nil
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+		return err
+	})
 }

@@ -6,14 +6,15 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hob-iot/hob/internal/store/engine"
 	"github.com/hob-iot/hob/internal/testutil/pgtest"
 	"github.com/jackc/pgx/v5"
 )
 
 func TestMigrations_Numbered(t *testing.T) {
 	for i, m := range migrations {
-		if m.version != i+1 || m.name == "" || m.sql == "" {
-			t.Errorf("migrations[%d] = version %d %q: want version %d, a name and SQL", i, m.version, m.name, i+1)
+		if m.Version != i+1 || m.Name == "" || m.SQL == "" {
+			t.Errorf("migrations[%d] = version %d %q: want version %d, a name and SQL", i, m.Version, m.Name, i+1)
 		}
 	}
 }
@@ -63,7 +64,7 @@ func TestOpen_SchemaTooNew(t *testing.T) {
 	}
 	_ = s.Close()
 	queryInt(t, dsn, `INSERT INTO schema_migrations (version, name) VALUES (999, 'future') RETURNING version`)
-	if s, err := Open(context.Background(), dsn); !errors.Is(err, errSchemaTooNew) {
+	if s, err := Open(context.Background(), dsn); !errors.Is(err, engine.ErrSchemaTooNew) {
 		if s != nil {
 			_ = s.Close()
 		}

@@ -11,6 +11,20 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// openWithK opens a store with o on a fresh database and puts t/k = "v",
+// the record conflictingUpdate fights over.
+func openWithK(t *testing.T, o postgres.Options) *postgres.Store {
+	t.Helper()
+	s := mustOpen(t, pgtest.Start(t), o)
+	if err := s.Update(context.Background(), func(tx store.Tx) error {
+		_, err := tx.Put("t", "k", []byte("v"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // conflictingUpdate runs an Update that reads k, lets another Update change
 // k and commit, then writes k: a serialization failure on its first run.
 // It returns how many times fn ran and Update's error.
@@ -38,13 +52,7 @@ func conflictingUpdate(t *testing.T, s store.Store) (int, error) {
 }
 
 func TestStore_Update_RetriesSerializationFailure(t *testing.T) {
-	s := mustOpen(t, pgtest.Start(t), postgres.Options{})
-	if err := s.Update(context.Background(), func(tx store.Tx) error {
-		_, err := tx.Put("t", "k", []byte("v"))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := openWithK(t, postgres.Options{})
 	runs, err := conflictingUpdate(t, s)
 	if err != nil || runs != 2 {
 		t.Fatalf("Update = %v after %d runs of fn, want success on the 2nd", err, runs)
@@ -62,13 +70,7 @@ func TestStore_Update_RetriesSerializationFailure(t *testing.T) {
 }
 
 func TestStore_Update_GivesUpAfterMaxAttempts(t *testing.T) {
-	s := mustOpen(t, pgtest.Start(t), postgres.Options{MaxAttempts: 1})
-	if err := s.Update(context.Background(), func(tx store.Tx) error {
-		_, err := tx.Put("t", "k", []byte("v"))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	s := openWithK(t, postgres.Options{MaxAttempts: 1})
 	runs, err := conflictingUpdate(t, s)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "40001" || runs != 1 {

@@ -1,5 +1,7 @@
 package postgres
 
+import "github.com/hob-iot/hob/internal/store/engine"
+
 // The statements of a transaction. pgx prepares and caches each one per
 // connection. Keys are bytea, compared bytewise, so ranges are bytewise.
 const (
@@ -16,16 +18,16 @@ const (
 
 // scanSQL returns the statement of one Scan page over r and its
 // arguments; every bound is a plain range on the primary key.
-func scanSQL(table string, r keyRange, n int) (string, []any) {
+func scanSQL(table string, r engine.KeyRange, n int) (string, []any) {
 	op := ">="
-	if r.exclusive {
+	if r.Exclusive {
 		op = ">"
 	}
-	args := []any{table, []byte(r.from), n}
+	args := []any{table, []byte(r.From), n}
 	end := ""
-	if r.hasEnd {
+	if r.HasEnd {
 		end = " AND key < $4"
-		args = append(args, []byte(r.end))
+		args = append(args, []byte(r.End))
 	}
 	return `SELECT key, value, version FROM records WHERE tbl = $1 AND key ` + op + ` $2` + end +
 		` ORDER BY key LIMIT $3`, args

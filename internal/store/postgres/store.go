@@ -3,9 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/engine"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -29,8 +29,7 @@ type Options struct {
 type Store struct {
 	pool        *pgxpool.Pool
 	maxAttempts int
-	gate        gate
-	closing     atomic.Bool
+	gate        engine.Gate
 }
 
 // Open connects to the database at dsn (a URL or key=value string, as pgx
@@ -67,13 +66,10 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 // again after serialization failures (see the package doc). The returned
 // error is fn's own when fn fails for any other reason.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	if !s.gate.enter() {
-		return store.ErrClosed
-	}
-	defer s.gate.leave()
+	defer s.gate.Leave()
 	return s.retry(ctx, func() (bool, error) { return s.updateOnce(ctx, fn) })
 }
 
@@ -102,13 +98,10 @@ func (s *Store) updateOnce(ctx context.Context, fn func(store.Tx) error) (retry 
 // View implements store.Store: fn reads one snapshot (REPEATABLE READ,
 // READ ONLY).
 func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	if !s.gate.enter() {
-		return store.ErrClosed
-	}
-	defer s.gate.leave()
+	defer s.gate.Leave()
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
@@ -121,10 +114,9 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 // Close implements store.Store: it waits for running transactions, then
 // closes the pool. It is idempotent.
 func (s *Store) Close() error {
-	if !s.closing.CompareAndSwap(false, true) {
+	if !s.gate.Shut() {
 		return nil
 	}
-	s.gate.shut()
 	s.pool.Close()
 	return nil
 }

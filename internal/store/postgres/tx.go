@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/engine"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -73,7 +74,7 @@ func (t *pgTx) Scan(table string, q store.Query, fn func(store.Record) bool) err
 	if err := t.check(); err != nil {
 		return err
 	}
-	if err := scanPages(q, t.page(table), fn); err != nil {
+	if err := engine.ScanPages(q, t.page(table), fn); err != nil {
 		return fmt.Errorf("postgres: scan %s: %w", table, t.note(err))
 	}
 	return nil
@@ -82,7 +83,7 @@ func (t *pgTx) Scan(table string, q store.Query, fn func(store.Record) bool) err
 // Put implements store.Tx.
 func (t *pgTx) Put(table, key string, value []byte) (int64, error) {
 	var v int64
-	if err := t.queryRow(sqlPut, []any{table, []byte(key), nonNil(value)}, &v); err != nil {
+	if err := t.queryRow(sqlPut, []any{table, []byte(key), engine.NonNil(value)}, &v); err != nil {
 		return 0, fmt.Errorf("postgres: put %s %q: %w", table, key, err)
 	}
 	return v, nil
@@ -90,7 +91,7 @@ func (t *pgTx) Put(table, key string, value []byte) (int64, error) {
 
 // PutIfVersion implements store.Tx. A negative expected never matches.
 func (t *pgTx) PutIfVersion(table, key string, value []byte, expected int64) (int64, error) {
-	sql, args := sqlUpdateIf, []any{table, []byte(key), nonNil(value), expected}
+	sql, args := sqlUpdateIf, []any{table, []byte(key), engine.NonNil(value), expected}
 	if expected == 0 {
 		sql, args = sqlInsertNew, args[:3]
 	}
@@ -115,15 +116,6 @@ func (t *pgTx) Delete(table, key string) (bool, error) {
 		return false, fmt.Errorf("postgres: delete %s %q: %w", table, key, t.note(err))
 	}
 	return tag.RowsAffected() > 0, nil
-}
-
-// nonNil maps a nil value to an empty one, which pgx would otherwise send
-// as NULL.
-func nonNil(v []byte) []byte {
-	if v == nil {
-		return []byte{}
-	}
-	return v
 }
 
 var (

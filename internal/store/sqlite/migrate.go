@@ -5,20 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/hob-iot/hob/internal/store/engine"
 )
 
-// migration is one numbered step of the schema. Versions start at 1 and
-// increase by 1; a step, once released, never changes: later changes append
-// a new step.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
 // migrations is the schema, oldest first. Append only.
-var migrations = []migration{
-	{version: 1, name: "records", sql: `CREATE TABLE records (
+var migrations = []engine.Migration{
+	{Version: 1, Name: "records", SQL: `CREATE TABLE records (
 		tbl     TEXT    NOT NULL,
 		key     BLOB    NOT NULL,
 		value   BLOB    NOT NULL,
@@ -26,9 +19,6 @@ var migrations = []migration{
 		PRIMARY KEY (tbl, key)
 	) WITHOUT ROWID`},
 }
-
-// errSchemaTooNew reports a database written by a newer hob.
-var errSchemaTooNew = errors.New("database schema is newer than this program")
 
 // migrate applies, in one transaction, every migration newer than the
 // database's schema_migrations records, and records them.
@@ -62,16 +52,11 @@ func migrate(ctx context.Context, conn *sql.Conn) (err error) {
 
 // applyFrom runs the migrations after version current.
 func applyFrom(ctx context.Context, conn *sql.Conn, current int) error {
-	if current > len(migrations) {
-		return fmt.Errorf("%w: version %d, known %d", errSchemaTooNew, current, len(migrations))
-	}
-	for _, m := range migrations[current:] {
-		if _, err := conn.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+	return engine.Apply(migrations, current, func(m engine.Migration) error {
+		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
+			return err
 		}
-		if _, err := conn.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
-		}
-	}
-	return nil
+		_, err := conn.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name)
+		return err
+	})
 }

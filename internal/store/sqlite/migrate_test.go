@@ -5,12 +5,14 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/hob-iot/hob/internal/store/engine"
 )
 
 func TestMigrations_Numbered(t *testing.T) {
 	for i, m := range migrations {
-		if m.version != i+1 || m.name == "" || m.sql == "" {
-			t.Errorf("migrations[%d] = version %d %q: want version %d, a name and SQL", i, m.version, m.name, i+1)
+		if m.Version != i+1 || m.Name == "" || m.SQL == "" {
+			t.Errorf("migrations[%d] = version %d %q: want version %d, a name and SQL", i, m.Version, m.Name, i+1)
 		}
 	}
 }
@@ -70,7 +72,7 @@ func TestOpen_SchemaTooNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = db.Close()
-	if s, err := Open(path); !errors.Is(err, errSchemaTooNew) {
+	if s, err := Open(path); !errors.Is(err, engine.ErrSchemaTooNew) {
 		if s != nil {
 			_ = s.Close()
 		}

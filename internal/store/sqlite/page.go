@@ -1,51 +1,38 @@
 package sqlite
 
 import (
-	"fmt"
-
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/engine"
 )
 
-// page returns the pageReader of a Scan over table.
-func (t *sqlTx) page(table string) pageReader {
-	return func(r keyRange, n int) ([]store.Record, bool, error) {
+// page returns the engine.PageReader of a Scan over table.
+func (t *sqlTx) page(table string) engine.PageReader {
+	return func(r engine.KeyRange, n int) ([]store.Record, bool, error) {
 		s, err := t.stmt(scanQuery(r))
 		if err != nil {
 			return nil, false, err
 		}
 		var end any
-		if r.hasEnd {
-			end = blob(r.end)
+		if r.HasEnd {
+			end = blob(r.End)
 		}
-		rows, err := s.QueryContext(t.ctx, table, blob(r.from), end, n)
+		rows, err := s.QueryContext(t.ctx, table, blob(r.From), end, n)
 		if err != nil {
 			return nil, false, err
 		}
 		defer rows.Close()
-		var recs []store.Record
-		size := 0
-		for rows.Next() {
-			var rec store.Record
-			if err := rows.Scan(&rec.Key, &rec.Value, &rec.Version); err != nil {
-				return nil, false, fmt.Errorf("read row: %w", err)
-			}
-			recs = append(recs, rec)
-			if size += len(rec.Key) + len(rec.Value); size >= pageBytes {
-				return recs, true, nil
-			}
-		}
-		return recs, len(recs) == n, rows.Err()
+		return engine.ReadPage(rows, n)
 	}
 }
 
 // scanQuery picks the scan statement whose bounds match r.
-func scanQuery(r keyRange) queryID {
+func scanQuery(r engine.KeyRange) queryID {
 	switch {
-	case r.exclusive && r.hasEnd:
+	case r.Exclusive && r.HasEnd:
 		return qScanAfterBelow
-	case r.exclusive:
+	case r.Exclusive:
 		return qScanAfter
-	case r.hasEnd:
+	case r.HasEnd:
 		return qScanFromBelow
 	default:
 		return qScanFrom

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/engine"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -37,12 +37,11 @@ type Options struct {
 
 // Store is a store.Store on one SQLite file. It is safe for concurrent use.
 type Store struct {
-	path    string
-	readDB  *sql.DB
-	reads   *statements
-	w       *writer
-	gate    gate
-	closing atomic.Bool
+	path   string
+	readDB *sql.DB
+	reads  *statements
+	w      *writer
+	gate   engine.Gate
 }
 
 // Open opens (creating it if needed) the SQLite database at path with the
@@ -75,26 +74,20 @@ func (s *Store) Path() string { return s.path }
 // Update implements store.Store: fn runs in a transaction that the writer
 // commits together with other waiting Updates. See the package doc.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	if !s.gate.enter() {
-		return store.ErrClosed
-	}
-	defer s.gate.leave()
+	defer s.gate.Leave()
 	return s.w.submit(ctx, fn)
 }
 
 // View implements store.Store: fn reads one snapshot through a read-only
 // connection of the pool.
 func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.gate.Enter(ctx); err != nil {
 		return err
 	}
-	if !s.gate.enter() {
-		return store.ErrClosed
-	}
-	defer s.gate.leave()
+	defer s.gate.Leave()
 	tx, err := s.readDB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("sqlite: view: %w", err)
@@ -109,10 +102,9 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 // stops the writer and closes every connection. It is idempotent; the
 // first call's error is the only one reported.
 func (s *Store) Close() error {
-	if !s.closing.CompareAndSwap(false, true) {
+	if !s.gate.Shut() {
 		return nil
 	}
-	s.gate.shut()
 	return errors.Join(s.w.stop(), s.reads.close(), s.readDB.Close())
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/store/engine"
 )
 
 // Errors of a transaction used out of its contract.
@@ -59,7 +60,7 @@ func (t *sqlTx) Scan(table string, q store.Query, fn func(store.Record) bool) er
 	if t.done {
 		return errTxDone
 	}
-	if err := scanPages(q, t.page(table), fn); err != nil {
+	if err := engine.ScanPages(q, t.page(table), fn); err != nil {
 		return fmt.Errorf("sqlite: scan %s: %w", table, err)
 	}
 	return nil
@@ -72,7 +73,7 @@ func (t *sqlTx) Put(table, key string, value []byte) (int64, error) {
 		return 0, err
 	}
 	var v int64
-	if err := s.QueryRowContext(t.ctx, table, blob(key), nonNil(value)).Scan(&v); err != nil {
+	if err := s.QueryRowContext(t.ctx, table, blob(key), engine.NonNil(value)).Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlite: put %s %q: %w", table, key, err)
 	}
 	return v, nil
@@ -80,7 +81,7 @@ func (t *sqlTx) Put(table, key string, value []byte) (int64, error) {
 
 // PutIfVersion implements store.Tx. A negative expected never matches.
 func (t *sqlTx) PutIfVersion(table, key string, value []byte, expected int64) (int64, error) {
-	id, args := qUpdateIf, []any{table, blob(key), nonNil(value), expected}
+	id, args := qUpdateIf, []any{table, blob(key), engine.NonNil(value), expected}
 	if expected == 0 {
 		id, args = qInsertNew, args[:3]
 	}
@@ -123,15 +124,6 @@ func blob(key string) []byte {
 		return []byte{}
 	}
 	return []byte(key)
-}
-
-// nonNil maps a nil value to an empty one, which the driver would otherwise
-// bind as NULL.
-func nonNil(v []byte) []byte {
-	if v == nil {
-		return []byte{}
-	}
-	return v
 }
 
 var (

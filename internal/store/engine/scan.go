@@ -1,4 +1,4 @@
-package sqlite
+package engine
 
 import (
 	"github.com/hob-iot/hob/internal/store"
@@ -12,22 +12,25 @@ const (
 	pageBytes = 4 << 20
 )
 
-// keyRange is the part of a table a page reads: keys from from (excluded
-// when exclusive) up to, not including, end when hasEnd.
-type keyRange struct {
-	from      string
-	exclusive bool
-	end       string
-	hasEnd    bool
+// KeyRange is the part of a table a page reads: keys from From (excluded
+// when Exclusive) up to, not including, End when HasEnd. Keys compare
+// bytewise.
+type KeyRange struct {
+	From      string
+	Exclusive bool
+	End       string
+	HasEnd    bool
 }
 
-// pageReader reads at most n records of r in key order and reports whether
+// PageReader reads at most n records of r in key order and reports whether
 // more may follow (it filled the page or stopped at the byte budget).
-type pageReader func(r keyRange, n int) (recs []store.Record, more bool, err error)
+type PageReader func(r KeyRange, n int) (recs []store.Record, more bool, err error)
 
-// scanPages drives a Scan: it reads the pages q selects and calls fn on each
-// record until fn returns false, the records run out or q.Limit is reached.
-func scanPages(q store.Query, read pageReader, fn func(store.Record) bool) error {
+// ScanPages drives a Scan: it reads the pages q selects through read and
+// calls fn on each record until fn returns false, the records run out or
+// q.Limit is reached. Each page after the first starts just after the last
+// key of the one before. An error of read is returned as is.
+func ScanPages(q store.Query, read PageReader, fn func(store.Record) bool) error {
 	r := rangeOf(q)
 	left := q.Limit
 	for {
@@ -52,19 +55,19 @@ func scanPages(q store.Query, read pageReader, fn func(store.Record) bool) error
 		if !more || len(recs) == 0 {
 			return nil
 		}
-		r.from, r.exclusive = recs[len(recs)-1].Key, true
+		r.From, r.Exclusive = recs[len(recs)-1].Key, true
 	}
 }
 
 // rangeOf turns a Query into the key range of its first page. An empty
 // After sets no bound; a non-empty one replaces Prefix as the lower bound
 // when it sorts at or after it.
-func rangeOf(q store.Query) keyRange {
-	r := keyRange{from: q.Prefix}
+func rangeOf(q store.Query) KeyRange {
+	r := KeyRange{From: q.Prefix}
 	if q.After != "" && q.After >= q.Prefix {
-		r.from, r.exclusive = q.After, true
+		r.From, r.Exclusive = q.After, true
 	}
-	r.end, r.hasEnd = prefixEnd(q.Prefix)
+	r.End, r.HasEnd = prefixEnd(q.Prefix)
 	return r
 }
 
