@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hob-iot/hob/internal/atomicfile"
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/sigv4"
 )
@@ -198,7 +199,7 @@ func (k *Keys) saveLocked(next map[string]AccessKey) error {
 	if err := os.MkdirAll(filepath.Dir(k.path), 0o700); err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
-	if err := writeFileAtomic(k.path, append(data, '\n')); err != nil {
+	if err := atomicfile.Write(k.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("auth: write access keys: %w", err)
 	}
 	k.byID = next

@@ -249,24 +249,3 @@ func TestNormalizeHosts_Canonical(t *testing.T) {
 		t.Fatalf("normalizeHosts = %v", j)
 	}
 }
-
-func TestWriteFileAtomic_ReplacesWithMode(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "f")
-	if err := writeFileAtomic(p, []byte("one"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := writeFileAtomic(p, []byte("two"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(p)
-	if string(b) != "two" || mode(t, p) != 0o644 {
-		t.Fatalf("content %q mode %v", b, mode(t, p))
-	}
-	entries, _ := os.ReadDir(filepath.Dir(p))
-	if len(entries) != 1 {
-		t.Fatalf("%d entries left, want 1", len(entries))
-	}
-	if err := writeFileAtomic(filepath.Join(t.TempDir(), "missing", "f"), nil, 0o600); err == nil {
-		t.Fatal("write into a missing folder succeeded")
-	}
-}

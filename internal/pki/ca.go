@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/hob-iot/hob/internal/atomicfile"
 )
 
 // caValidity is how long hob's root CA lives: past the 2049 expiry of the
@@ -99,10 +101,10 @@ func createCA(dir string, now time.Time) (caFiles, error) {
 	}
 	ca.key = key
 	ca.certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := writeFileAtomic(filepath.Join(dir, caKeyFile), encodeRSAKey(key), keyMode); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, caKeyFile), encodeRSAKey(key), keyMode); err != nil {
 		return ca, fmt.Errorf("pki: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, caCertFile), ca.certPEM, certMode); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, caCertFile), ca.certPEM, certMode); err != nil {
 		return ca, fmt.Errorf("pki: %w", err)
 	}
 	return ca, nil

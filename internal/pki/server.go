@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/hob-iot/hob/internal/atomicfile"
 )
 
 // Server certificate lifetime and the remaining time under which
@@ -75,10 +77,10 @@ func issueServer(dir string, ca caFiles, hosts []string, now time.Time) (tls.Cer
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	keyPEM := encodeRSAKey(key)
-	if err := writeFileAtomic(filepath.Join(dir, serverKeyFile), keyPEM, keyMode); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, serverKeyFile), keyPEM, keyMode); err != nil {
 		return tls.Certificate{}, fmt.Errorf("pki: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, serverCertFile), certPEM, certMode); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, serverCertFile), certPEM, certMode); err != nil {
 		return tls.Certificate{}, fmt.Errorf("pki: %w", err)
 	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)

@@ -56,15 +56,13 @@ func stringOrList(raw json.RawMessage, what string) ([]string, error) {
 		}
 		return []string{one}, nil
 	}
-	list, ok := asArray(raw)
-	if !ok {
-		return nil, fmt.Errorf("%s must be a string or an array of strings, got %s", what, kindOf(raw))
-	}
-	if len(list) == 0 {
-		return nil, fmt.Errorf("%s must not be an empty array", what)
+	list, err := nonEmptyArray(raw, what)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]string, len(list))
 	for i, item := range list {
+		var ok bool
 		if out[i], ok = asString(item); !ok {
 			return nil, fmt.Errorf("%s[%d] must be a string, got %s", what, i, kindOf(item))
 		}
@@ -82,12 +80,9 @@ func conditionValues(raw json.RawMessage, what string) ([]string, error) {
 	if v, ok := scalarText(raw); ok {
 		return []string{v}, nil
 	}
-	list, ok := asArray(raw)
-	if !ok {
-		return nil, fmt.Errorf("%s must be a string or an array of strings, got %s", what, kindOf(raw))
-	}
-	if len(list) == 0 {
-		return nil, fmt.Errorf("%s must not be an empty array", what)
+	list, err := nonEmptyArray(raw, what)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]string, len(list))
 	for i, item := range list {
@@ -98,6 +93,20 @@ func conditionValues(raw json.RawMessage, what string) ([]string, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+// nonEmptyArray returns the items of raw, which must be a non-empty JSON
+// array; the error, naming what, says "a string or an array of strings"
+// were expected, as both its callers accept a single string first.
+func nonEmptyArray(raw json.RawMessage, what string) ([]json.RawMessage, error) {
+	list, ok := asArray(raw)
+	if !ok {
+		return nil, fmt.Errorf("%s must be a string or an array of strings, got %s", what, kindOf(raw))
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%s must not be an empty array", what)
+	}
+	return list, nil
 }
 
 // scalarText returns the text of a JSON string, number or boolean.

@@ -58,20 +58,13 @@ func (r *Registry) TagResource(ctx context.Context, arn string, tags []Tag) erro
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
-		if err := r.checkTaggable(tx, arn); err != nil {
-			return err
-		}
-		have, err := readTags(tx, arn)
-		if err != nil {
-			return err
-		}
+	return r.editTags(ctx, arn, func(have []Tag) ([]Tag, error) {
 		merged := mergeTags(have, tags)
 		if len(merged) > maxTagsPerResource {
-			return iot.Errorf(iot.LimitExceededException,
+			return nil, iot.Errorf(iot.LimitExceededException,
 				"resource %s would have %d tags; a resource can have at most %d", arn, len(merged), maxTagsPerResource)
 		}
-		return writeTags(tx, arn, merged)
+		return merged, nil
 	})
 }
 
@@ -83,6 +76,16 @@ func (r *Registry) UntagResource(ctx context.Context, arn string, keys []string)
 			return err
 		}
 	}
+	return r.editTags(ctx, arn, func(have []Tag) ([]Tag, error) {
+		return slices.DeleteFunc(have, func(t Tag) bool { return slices.Contains(keys, t.Key) }), nil
+	})
+}
+
+// editTags replaces, in one transaction, the tags of the resource named by
+// arn, which must exist and be taggable, with what edit makes of them; an
+// error of edit aborts the transaction and is returned as is. edit may run
+// more than once (store.Update may retry), each time on a fresh read.
+func (r *Registry) editTags(ctx context.Context, arn string, edit func(have []Tag) ([]Tag, error)) error {
 	return r.st.Update(ctx, func(tx store.Tx) error {
 		if err := r.checkTaggable(tx, arn); err != nil {
 			return err
@@ -91,8 +94,11 @@ func (r *Registry) UntagResource(ctx context.Context, arn string, keys []string)
 		if err != nil {
 			return err
 		}
-		kept := slices.DeleteFunc(have, func(t Tag) bool { return slices.Contains(keys, t.Key) })
-		return writeTags(tx, arn, kept)
+		next, err := edit(have)
+		if err != nil {
+			return err
+		}
+		return writeTags(tx, arn, next)
 	})
 }
 
