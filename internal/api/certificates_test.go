@@ -2,131 +2,26 @@ package api_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
-	"math/big"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/hob-iot/hob/internal/testutil"
+	"github.com/hob-iot/hob/internal/testutil/certtest"
 )
 
-// onCertStores runs fn against a fresh hob on each store engine: the
-// embedded SQLite store and PostgreSQL.
-func onCertStores(t *testing.T, fn func(t *testing.T, srv *testutil.Server, c *iot.Client)) {
-	for _, st := range []struct {
-		name string
-		opts []testutil.Option
-	}{{"sqlite", nil}, {"postgres", []testutil.Option{testutil.WithPostgres()}}} {
-		t.Run(st.name, func(t *testing.T) {
-			srv := testutil.StartServer(t, st.opts...)
-			fn(t, srv, srv.IoT(t))
-		})
-	}
-}
-
-// wantAPIErr fails the test unless err is an AWS API error with the given
-// code, HTTP status and a message.
-func wantAPIErr(t *testing.T, err error, code string, status int) {
-	t.Helper()
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error = %v, want %s", err, code)
-	}
-	if apiErr.ErrorCode() != code || apiErr.ErrorMessage() == "" {
-		t.Fatalf("error %s %q, want %s with a message", apiErr.ErrorCode(), apiErr.ErrorMessage(), code)
-	}
-	var re *awshttp.ResponseError
-	if !errors.As(err, &re) || re.HTTPStatusCode() != status {
-		t.Fatalf("error %v: want HTTP status %d", err, status)
-	}
-}
-
-// outcome is an SDK call's result, for call(...).ok(t).
-type outcome[T any] struct {
-	v   T
-	err error
-}
-
-// call captures an SDK call's two results.
-func call[T any](v T, err error) outcome[T] { return outcome[T]{v, err} }
-
-// ok returns the call's output, failing the test if it failed.
-func (o outcome[T]) ok(t *testing.T) T {
-	t.Helper()
-	if o.err != nil {
-		t.Fatal(o.err)
-	}
-	return o.v
-}
-
-// selfSignedPEM returns a fresh self-signed ECDSA certificate.
-func selfSignedPEM(t *testing.T) string {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "registered"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-}
-
-func csrPEM(t *testing.T) string {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "from-csr"}}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
-}
-
-// caAndLeafPEM returns a CA certificate and a device certificate it signed.
-func caAndLeafPEM(t *testing.T) (caPEM, leafPEM string) {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "device CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leafTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "device"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := func(der []byte) string {
-		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	}
-	return enc(caDER), enc(leafDER)
-}
-
 func TestCertificates_Lifecycle_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		out := call(c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})).ok(t)
 		pair, err := tls.X509KeyPair([]byte(aws.ToString(out.CertificatePem)), []byte(aws.ToString(out.KeyPair.PrivateKey)))
@@ -164,12 +59,12 @@ func TestCertificates_Lifecycle_SDK(t *testing.T) {
 }
 
 func TestCertificates_List_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		var ids []string
 		for range 3 {
 			out := call(c.RegisterCertificateWithoutCA(ctx, &iot.RegisterCertificateWithoutCAInput{
-				CertificatePem: aws.String(selfSignedPEM(t)), Status: types.CertificateStatusActive})).ok(t)
+				CertificatePem: aws.String(certtest.SelfSignedPEM(t, "registered")), Status: types.CertificateStatusActive})).ok(t)
 			ids = append(ids, aws.ToString(out.CertificateId))
 			time.Sleep(5 * time.Millisecond) // distinct creation times
 		}
@@ -202,9 +97,9 @@ func TestCertificates_List_SDK(t *testing.T) {
 }
 
 func TestCertificates_CreateAndRegister_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		fromCSR := call(c.CreateCertificateFromCsr(ctx, &iot.CreateCertificateFromCsrInput{CertificateSigningRequest: aws.String(csrPEM(t))})).ok(t)
+		fromCSR := call(c.CreateCertificateFromCsr(ctx, &iot.CreateCertificateFromCsrInput{CertificateSigningRequest: aws.String(certtest.CSRPEM(t, nil, "from-csr"))})).ok(t)
 		d := call(c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: fromCSR.CertificateId})).ok(t).CertificateDescription
 		if d.Status != types.CertificateStatusInactive || aws.ToString(d.CertificatePem) != aws.ToString(fromCSR.CertificatePem) {
 			t.Errorf("certificate from CSR: %+v", d)
@@ -212,7 +107,7 @@ func TestCertificates_CreateAndRegister_SDK(t *testing.T) {
 		_, err := c.CreateCertificateFromCsr(ctx, &iot.CreateCertificateFromCsrInput{CertificateSigningRequest: aws.String("not a CSR")})
 		wantAPIErr(t, err, "InvalidRequestException", 400)
 
-		certPEM := selfSignedPEM(t)
+		certPEM := certtest.SelfSignedPEM(t, "registered")
 		reg := call(c.RegisterCertificateWithoutCA(ctx, &iot.RegisterCertificateWithoutCAInput{CertificatePem: &certPEM})).ok(t)
 		d = call(c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: reg.CertificateId})).ok(t).CertificateDescription
 		if d.CertificateMode != types.CertificateModeSniOnly || d.Status != types.CertificateStatusInactive {
@@ -222,11 +117,11 @@ func TestCertificates_CreateAndRegister_SDK(t *testing.T) {
 		wantAPIErr(t, err, "ResourceAlreadyExistsException", 409)
 		_, err = c.RegisterCertificateWithoutCA(ctx, &iot.RegisterCertificateWithoutCAInput{CertificatePem: aws.String("junk")})
 		wantAPIErr(t, err, "CertificateValidationException", 400)
-		_, err = c.RegisterCertificate(ctx, &iot.RegisterCertificateInput{CertificatePem: aws.String(selfSignedPEM(t))})
+		_, err = c.RegisterCertificate(ctx, &iot.RegisterCertificateInput{CertificatePem: aws.String(certtest.SelfSignedPEM(t, "registered"))})
 		wantAPIErr(t, err, "CertificateValidationException", 400)
-		_, err = c.RegisterCertificate(ctx, &iot.RegisterCertificateInput{CertificatePem: aws.String(selfSignedPEM(t)), CaCertificatePem: &certPEM})
+		_, err = c.RegisterCertificate(ctx, &iot.RegisterCertificateInput{CertificatePem: aws.String(certtest.SelfSignedPEM(t, "registered")), CaCertificatePem: &certPEM})
 		wantAPIErr(t, err, "CertificateValidationException", 400)
-		caPEM, leafPEM := caAndLeafPEM(t)
+		caPEM, leafPEM := certtest.CAAndLeafPEM(t)
 		out := call(c.RegisterCertificate(ctx, &iot.RegisterCertificateInput{CertificatePem: &leafPEM, CaCertificatePem: &caPEM, SetAsActive: aws.Bool(true)})).ok(t)
 		d = call(c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: out.CertificateId})).ok(t).CertificateDescription
 		ca, _ := pem.Decode([]byte(caPEM))
@@ -244,12 +139,7 @@ func TestCertificates_Errors_SDK(t *testing.T) {
 	ctx := context.Background()
 	id := aws.ToString(call(c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})).ok(t).CertificateId)
 	missing := strings.Repeat("0", 64)
-	cases := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
+	cases := []errCase{
 		{"describe missing", func() error {
 			_, err := c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: &missing})
 			return err
@@ -279,9 +169,7 @@ func TestCertificates_Errors_SDK(t *testing.T) {
 			return err
 		}, "ResourceNotFoundException", 404},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { wantAPIErr(t, tc.call(), tc.code, tc.status) })
-	}
+	runErrCases(t, cases)
 	d := call(c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: &id})).ok(t).CertificateDescription
 	if d.Status != types.CertificateStatusActive || aws.ToInt32(d.CustomerVersion) != 1 {
 		t.Errorf("failed requests changed the certificate: %+v", d)
@@ -289,7 +177,7 @@ func TestCertificates_Errors_SDK(t *testing.T) {
 }
 
 func TestCertificates_DeleteOrder_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		cert := call(c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})).ok(t)
 		id, arn := cert.CertificateId, cert.CertificateArn

@@ -21,7 +21,7 @@ func policyDoc(topic string) string {
 }
 
 func TestPolicies_Lifecycle_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		name := aws.String("pub")
 		arn := "arn:aws:iot:" + srv.Region + ":" + srv.AccountID + ":policy/pub"
@@ -103,7 +103,7 @@ func TestPolicies_List_SDK(t *testing.T) {
 }
 
 func TestPolicies_Attachments_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		cert, other := newCertARN(t, c), newCertARN(t, c)
 		for _, n := range []string{"p1", "p2"} {
@@ -162,12 +162,7 @@ func TestPolicies_Errors_SDK(t *testing.T) {
 		call(c.AttachPolicy(ctx, &iot.AttachPolicyInput{PolicyName: n, Target: &cert})).ok(t)
 	}
 	group := "arn:aws:iot:" + srv.Region + ":" + srv.AccountID + ":thinggroup/g"
-	cases := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
+	cases := []errCase{
 		{"create exists", func() error {
 			_, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("p"), PolicyDocument: aws.String(policyDoc("x"))})
 			return err
@@ -223,7 +218,5 @@ func TestPolicies_Errors_SDK(t *testing.T) {
 			return err
 		}, "InvalidRequestException", 400},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { wantAPIErr(t, tc.call(), tc.code, tc.status) })
-	}
+	runErrCases(t, cases)
 }

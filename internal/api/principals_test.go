@@ -21,7 +21,7 @@ func newCertARN(t *testing.T, c *iot.Client) string {
 }
 
 func TestPrincipals_AttachListDetach_SDK(t *testing.T) {
-	onCertStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		arn, arn2 := newCertARN(t, c), newCertARN(t, c)
 		for _, n := range []string{"t1", "t2"} {
@@ -76,12 +76,7 @@ func TestPrincipals_Errors_SDK(t *testing.T) {
 	arn := newCertARN(t, c)
 	call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("t1")})).ok(t)
 	unknown := "arn:aws:iot:" + srv.Region + ":" + srv.AccountID + ":cert/" + strings.Repeat("a", 64)
-	cases := []struct {
-		name   string
-		call   func() error
-		code   string
-		status int
-	}{
+	cases := []errCase{
 		{"attach to missing thing", func() error {
 			_, err := c.AttachThingPrincipal(ctx, &iot.AttachThingPrincipalInput{ThingName: aws.String("nope"), Principal: &arn})
 			return err
@@ -111,9 +106,7 @@ func TestPrincipals_Errors_SDK(t *testing.T) {
 			return err
 		}, "InvalidRequestException", 400},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { wantAPIErr(t, tc.call(), tc.code, tc.status) })
-	}
+	runErrCases(t, cases)
 	if things := call(c.ListPrincipalThings(ctx, &iot.ListPrincipalThingsInput{Principal: &arn})).ok(t); len(things.Things) != 0 {
 		t.Errorf("failed requests attached %v", things.Things)
 	}

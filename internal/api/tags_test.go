@@ -24,7 +24,7 @@ func thingTagString(tags []types.Tag) string {
 
 func listThingTags(t *testing.T, c *iot.Client, arn string) string {
 	t.Helper()
-	out := mustThing(c.ListTagsForResource(context.Background(), &iot.ListTagsForResourceInput{ResourceArn: aws.String(arn)}))(t)
+	out := call(c.ListTagsForResource(context.Background(), &iot.ListTagsForResourceInput{ResourceArn: aws.String(arn)})).ok(t)
 	if out.NextToken != nil {
 		t.Errorf("ListTagsForResource gave a next token for %d tags", len(out.Tags))
 	}
@@ -32,23 +32,23 @@ func listThingTags(t *testing.T, c *iot.Client, arn string) string {
 }
 
 func TestTags_ThingTypeAndPolicy_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		typeARN := aws.ToString(mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor"),
-			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hw")}}}))(t).ThingTypeArn)
-		policyARN := aws.ToString(mustThing(c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("p1"),
-			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}`)}))(t).PolicyArn)
+		typeARN := aws.ToString(call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor"),
+			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hw")}}})).ok(t).ThingTypeArn)
+		policyARN := aws.ToString(call(c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("p1"),
+			PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}`)})).ok(t).PolicyArn)
 		if got := listThingTags(t, c, typeARN); got != "team=hw" {
 			t.Errorf("tags from CreateThingType: %q", got)
 		}
 		for _, arn := range []string{typeARN, policyARN} {
-			mustThing(c.TagResource(ctx, &iot.TagResourceInput{ResourceArn: aws.String(arn), Tags: []types.Tag{
+			call(c.TagResource(ctx, &iot.TagResourceInput{ResourceArn: aws.String(arn), Tags: []types.Tag{
 				{Key: aws.String("env"), Value: aws.String("prod")}, {Key: aws.String("team"), Value: aws.String("fw")},
-				{Key: aws.String("novalue")}}}))(t)
+				{Key: aws.String("novalue")}}})).ok(t)
 			if got := listThingTags(t, c, arn); got != "env=prod novalue= team=fw" {
 				t.Errorf("%s tags: %q", arn, got)
 			}
-			mustThing(c.UntagResource(ctx, &iot.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"env", "absent"}}))(t)
+			call(c.UntagResource(ctx, &iot.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"env", "absent"}})).ok(t)
 			if got := listThingTags(t, c, arn); got != "novalue= team=fw" {
 				t.Errorf("%s tags after untag: %q", arn, got)
 			}
@@ -57,15 +57,15 @@ func TestTags_ThingTypeAndPolicy_SDK(t *testing.T) {
 }
 
 func TestTags_Errors_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		typeARN := aws.ToString(mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t).ThingTypeArn)
-		thingARN := aws.ToString(mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1")}))(t).ThingArn)
+		typeARN := aws.ToString(call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t).ThingTypeArn)
+		thingARN := aws.ToString(call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1")})).ok(t).ThingArn)
 		fifty := make([]types.Tag, 50)
 		for i := range fifty {
 			fifty[i] = types.Tag{Key: aws.String(fmt.Sprintf("k%02d", i)), Value: aws.String("v")}
 		}
-		mustThing(c.TagResource(ctx, &iot.TagResourceInput{ResourceArn: aws.String(typeARN), Tags: fifty}))(t)
+		call(c.TagResource(ctx, &iot.TagResourceInput{ResourceArn: aws.String(typeARN), Tags: fifty})).ok(t)
 		tag := func(arn, key, value string) func() error {
 			return func() error {
 				_, err := c.TagResource(ctx, &iot.TagResourceInput{ResourceArn: aws.String(arn),
@@ -74,12 +74,7 @@ func TestTags_Errors_SDK(t *testing.T) {
 			}
 		}
 		missingARN := strings.Replace(typeARN, "/sensor", "/ghost", 1)
-		cases := []struct {
-			name   string
-			call   func() error
-			code   string
-			status int
-		}{
+		cases := []errCase{
 			{"a thing", tag(thingARN, "k", "v"), "InvalidRequestException", 400},
 			{"a missing thing type", tag(missingARN, "k", "v"), "ResourceNotFoundException", 404},
 			{"not an ARN", tag("sensor", "k", "v"), "InvalidRequestException", 400},
@@ -96,10 +91,8 @@ func TestTags_Errors_SDK(t *testing.T) {
 				return err
 			}, "InvalidRequestException", 400},
 		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) { wantThingsErr(t, tc.call(), tc.code, tc.status) })
-		}
-		out := mustThing(c.ListTagsForResource(ctx, &iot.ListTagsForResourceInput{ResourceArn: aws.String(typeARN)}))(t)
+		runErrCases(t, cases)
+		out := call(c.ListTagsForResource(ctx, &iot.ListTagsForResourceInput{ResourceArn: aws.String(typeARN)})).ok(t)
 		if len(out.Tags) != 50 || aws.ToString(out.Tags[0].Value) != "v" {
 			t.Errorf("failed requests changed the tags: %s", thingTagString(out.Tags))
 		}

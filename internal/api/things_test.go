@@ -10,81 +10,36 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/hob-iot/hob/internal/testutil"
 )
 
-// onThingStores runs fn against a fresh hob on each store engine: the
-// embedded SQLite store and PostgreSQL.
-func onThingStores(t *testing.T, fn func(t *testing.T, srv *testutil.Server, c *iot.Client)) {
-	for _, st := range []struct {
-		name string
-		opts []testutil.Option
-	}{{"sqlite", nil}, {"postgres", []testutil.Option{testutil.WithPostgres()}}} {
-		t.Run(st.name, func(t *testing.T) {
-			srv := testutil.StartServer(t, st.opts...)
-			fn(t, srv, srv.IoT(t))
-		})
-	}
-}
-
-// wantThingsErr fails the test unless err is an AWS API error with the
-// given code and HTTP status, and a message.
-func wantThingsErr(t *testing.T, err error, code string, status int) {
-	t.Helper()
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error = %v, want %s", err, code)
-	}
-	if apiErr.ErrorCode() != code || apiErr.ErrorMessage() == "" {
-		t.Fatalf("error %s %q, want %s with a message", apiErr.ErrorCode(), apiErr.ErrorMessage(), code)
-	}
-	var re *awshttp.ResponseError
-	if !errors.As(err, &re) || re.HTTPStatusCode() != status {
-		t.Fatalf("error %v: want HTTP status %d", err, status)
-	}
-}
-
-// mustThing returns an SDK call's output, failing the test if the call
-// failed: mustThing(c.Op(ctx, in))(t).
-func mustThing[T any](out T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-}
-
 func TestThings_CreateDescribe_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
+		call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
 		attrs := map[string]string{"color": "red", "serial": "A-1"}
-		created := mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
-			ThingTypeName: aws.String("sensor"), AttributePayload: &types.AttributePayload{Attributes: attrs}}))(t)
+		created := call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
+			ThingTypeName: aws.String("sensor"), AttributePayload: &types.AttributePayload{Attributes: attrs}})).ok(t)
 		wantARN := "arn:aws:iot:" + srv.Region + ":" + srv.AccountID + ":thing/dev1"
 		if aws.ToString(created.ThingName) != "dev1" || aws.ToString(created.ThingArn) != wantARN || len(aws.ToString(created.ThingId)) != 36 {
 			t.Errorf("CreateThing = %+v", created)
 		}
-		d := mustThing(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")}))(t)
+		d := call(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")})).ok(t)
 		if aws.ToString(d.DefaultClientId) != "dev1" || aws.ToString(d.ThingId) != aws.ToString(created.ThingId) ||
 			aws.ToString(d.ThingArn) != wantARN || aws.ToString(d.ThingTypeName) != "sensor" || d.Version != 1 ||
 			!maps.Equal(d.Attributes, attrs) {
 			t.Errorf("DescribeThing = %+v", d)
 		}
-		again := mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
-			ThingTypeName: aws.String("sensor"), AttributePayload: &types.AttributePayload{Attributes: attrs}}))(t)
+		again := call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
+			ThingTypeName: aws.String("sensor"), AttributePayload: &types.AttributePayload{Attributes: attrs}})).ok(t)
 		if aws.ToString(again.ThingId) != aws.ToString(created.ThingId) {
 			t.Errorf("repeated CreateThing made a new thing: %+v", again)
 		}
 		_, err := c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1")})
-		wantThingsErr(t, err, "ResourceAlreadyExistsException", 409)
+		wantAPIErr(t, err, "ResourceAlreadyExistsException", 409)
 		var exists *types.ResourceAlreadyExistsException
 		if !errors.As(err, &exists) || aws.ToString(exists.ResourceArn) != wantARN {
 			t.Errorf("ResourceAlreadyExistsException does not name the thing: %v", err)
@@ -93,18 +48,13 @@ func TestThings_CreateDescribe_SDK(t *testing.T) {
 }
 
 func TestThings_Errors_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("retired")}))(t)
-		mustThing(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("retired")}))(t)
-		mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1")}))(t)
+		call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("retired")})).ok(t)
+		call(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("retired")})).ok(t)
+		call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1")})).ok(t)
 		four := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}
-		cases := []struct {
-			name   string
-			call   func() error
-			code   string
-			status int
-		}{
+		cases := []errCase{
 			{"describe missing", func() error {
 				_, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("ghost")})
 				return err
@@ -161,10 +111,8 @@ func TestThings_Errors_SDK(t *testing.T) {
 				return err
 			}, "InvalidRequestException", 400},
 		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) { wantThingsErr(t, tc.call(), tc.code, tc.status) })
-		}
-		d := mustThing(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")}))(t)
+		runErrCases(t, cases)
+		d := call(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")})).ok(t)
 		if d.Version != 1 || d.ThingTypeName != nil || len(d.Attributes) != 0 {
 			t.Errorf("failed requests changed dev1: %+v", d)
 		}
@@ -172,11 +120,11 @@ func TestThings_Errors_SDK(t *testing.T) {
 }
 
 func TestThings_UpdateDelete_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
-		mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
-			AttributePayload: &types.AttributePayload{Attributes: map[string]string{"a": "1", "b": "2"}}}))(t)
+		call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
+		call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"),
+			AttributePayload: &types.AttributePayload{Attributes: map[string]string{"a": "1", "b": "2"}}})).ok(t)
 		steps := []struct {
 			in        iot.UpdateThingInput
 			wantType  string
@@ -190,23 +138,23 @@ func TestThings_UpdateDelete_SDK(t *testing.T) {
 		}
 		for i, st := range steps {
 			st.in.ThingName = aws.String("dev1")
-			mustThing(c.UpdateThing(ctx, &st.in))(t)
-			d := mustThing(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")}))(t)
+			call(c.UpdateThing(ctx, &st.in)).ok(t)
+			d := call(c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")})).ok(t)
 			if d.Version != int64(i+2) || aws.ToString(d.ThingTypeName) != st.wantType || !maps.Equal(d.Attributes, st.wantAttrs) {
 				t.Errorf("after update %d: version %d type %q attributes %v", i+1, d.Version, aws.ToString(d.ThingTypeName), d.Attributes)
 			}
 		}
-		mustThing(c.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String("dev1"), ExpectedVersion: aws.Int64(4)}))(t)
+		call(c.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String("dev1"), ExpectedVersion: aws.Int64(4)})).ok(t)
 		_, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("dev1")})
-		wantThingsErr(t, err, "ResourceNotFoundException", 404)
-		mustThing(c.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String("dev1")}))(t)
+		wantAPIErr(t, err, "ResourceNotFoundException", 404)
+		call(c.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String("dev1")})).ok(t)
 	})
 }
 
 func TestThings_List_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
+		call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
 		for _, th := range []struct{ name, typ, color string }{
 			{"a", "sensor", "red"}, {"b", "", "redish"}, {"c", "sensor", "blue"}, {"d", "", ""}, {"e", "", "red"},
 		} {
@@ -217,7 +165,7 @@ func TestThings_List_SDK(t *testing.T) {
 			if th.color != "" {
 				in.AttributePayload = &types.AttributePayload{Attributes: map[string]string{"color": th.color}}
 			}
-			mustThing(c.CreateThing(ctx, in))(t)
+			call(c.CreateThing(ctx, in)).ok(t)
 		}
 		cases := []struct {
 			name string
@@ -235,7 +183,7 @@ func TestThings_List_SDK(t *testing.T) {
 				var names []string
 				p := iot.NewListThingsPaginator(c, &tc.in)
 				for p.HasMorePages() {
-					page := mustThing(p.NextPage(ctx))(t)
+					page := call(p.NextPage(ctx)).ok(t)
 					for _, th := range page.Things {
 						names = append(names, aws.ToString(th.ThingName))
 						if aws.ToString(th.ThingArn) == "" || th.Version != 1 {

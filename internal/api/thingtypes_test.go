@@ -15,7 +15,7 @@ import (
 )
 
 func TestThingTypes_Lifecycle_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		props := &types.ThingTypeProperties{
 			ThingTypeDescription: aws.String("indoor sensors"),
@@ -26,13 +26,13 @@ func TestThingTypes_Lifecycle_SDK(t *testing.T) {
 			}},
 		}
 		before := time.Now().Add(-time.Second)
-		created := mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor"),
-			ThingTypeProperties: props, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hw")}}}))(t)
+		created := call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor"),
+			ThingTypeProperties: props, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hw")}}})).ok(t)
 		wantARN := "arn:aws:iot:" + srv.Region + ":" + srv.AccountID + ":thingtype/sensor"
 		if aws.ToString(created.ThingTypeArn) != wantARN || len(aws.ToString(created.ThingTypeId)) != 36 {
 			t.Errorf("CreateThingType = %+v", created)
 		}
-		d := mustThing(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
+		d := call(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
 		p, m := d.ThingTypeProperties, d.ThingTypeMetadata
 		if aws.ToString(d.ThingTypeId) != aws.ToString(created.ThingTypeId) || p == nil || m == nil ||
 			aws.ToString(p.ThingTypeDescription) != "indoor sensors" || !slices.Equal(p.SearchableAttributes, []string{"model"}) ||
@@ -45,35 +45,35 @@ func TestThingTypes_Lifecycle_SDK(t *testing.T) {
 			t.Errorf("metadata = %+v", m)
 		}
 
-		mustThing(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
-		m = mustThing(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")}))(t).ThingTypeMetadata
+		call(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
+		m = call(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t).ThingTypeMetadata
 		if !m.Deprecated || m.DeprecationDate == nil || m.DeprecationDate.Before(*m.CreationDate) {
 			t.Errorf("deprecated metadata = %+v", m)
 		}
-		mustThing(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor"), UndoDeprecate: true}))(t)
-		m = mustThing(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")}))(t).ThingTypeMetadata
+		call(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor"), UndoDeprecate: true})).ok(t)
+		m = call(c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t).ThingTypeMetadata
 		if m.Deprecated || m.DeprecationDate != nil {
 			t.Errorf("undeprecated metadata = %+v", m)
 		}
 
-		mustThing(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"), ThingTypeName: aws.String("sensor")}))(t)
-		mustThing(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
+		call(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("dev1"), ThingTypeName: aws.String("sensor")})).ok(t)
+		call(c.DeprecateThingType(ctx, &iot.DeprecateThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
 		_, err := c.DeleteThingType(ctx, &iot.DeleteThingTypeInput{ThingTypeName: aws.String("sensor")})
-		wantThingsErr(t, err, "InvalidRequestException", 400) // dev1 still has it
-		mustThing(c.UpdateThing(ctx, &iot.UpdateThingInput{ThingName: aws.String("dev1"), RemoveThingType: true}))(t)
-		mustThing(c.DeleteThingType(ctx, &iot.DeleteThingTypeInput{ThingTypeName: aws.String("sensor")}))(t)
+		wantAPIErr(t, err, "InvalidRequestException", 400) // dev1 still has it
+		call(c.UpdateThing(ctx, &iot.UpdateThingInput{ThingName: aws.String("dev1"), RemoveThingType: true})).ok(t)
+		call(c.DeleteThingType(ctx, &iot.DeleteThingTypeInput{ThingTypeName: aws.String("sensor")})).ok(t)
 		_, err = c.DescribeThingType(ctx, &iot.DescribeThingTypeInput{ThingTypeName: aws.String("sensor")})
-		wantThingsErr(t, err, "ResourceNotFoundException", 404)
+		wantAPIErr(t, err, "ResourceNotFoundException", 404)
 		_, err = c.ListTagsForResource(ctx, &iot.ListTagsForResourceInput{ResourceArn: aws.String(wantARN)})
-		wantThingsErr(t, err, "ResourceNotFoundException", 404)
+		wantAPIErr(t, err, "ResourceNotFoundException", 404)
 	})
 }
 
 func TestThingTypes_List_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
 		for _, n := range []string{"meter", "sensor-a", "sensor-b", "valve"} {
-			mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String(n)}))(t)
+			call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String(n)})).ok(t)
 		}
 		for _, tc := range []struct {
 			in   iot.ListThingTypesInput
@@ -85,7 +85,7 @@ func TestThingTypes_List_SDK(t *testing.T) {
 			var names []string
 			p := iot.NewListThingTypesPaginator(c, &tc.in)
 			for p.HasMorePages() {
-				for _, tt := range mustThing(p.NextPage(ctx))(t).ThingTypes {
+				for _, tt := range call(p.NextPage(ctx)).ok(t).ThingTypes {
 					names = append(names, aws.ToString(tt.ThingTypeName))
 					if tt.ThingTypeMetadata == nil || tt.ThingTypeMetadata.CreationDate == nil || aws.ToString(tt.ThingTypeArn) == "" {
 						t.Errorf("listed %+v", tt)
@@ -100,16 +100,11 @@ func TestThingTypes_List_SDK(t *testing.T) {
 }
 
 func TestThingTypes_Errors_SDK(t *testing.T) {
-	onThingStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
+	onStores(t, func(t *testing.T, srv *testutil.Server, c *iot.Client) {
 		ctx := context.Background()
-		mustThing(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("active"),
-			ThingTypeProperties: &types.ThingTypeProperties{ThingTypeDescription: aws.String("d")}}))(t)
-		cases := []struct {
-			name   string
-			call   func() error
-			code   string
-			status int
-		}{
+		call(c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("active"),
+			ThingTypeProperties: &types.ThingTypeProperties{ThingTypeDescription: aws.String("d")}})).ok(t)
+		cases := []errCase{
 			{"create with other properties", func() error {
 				_, err := c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("active")})
 				return err
@@ -150,11 +145,9 @@ func TestThingTypes_Errors_SDK(t *testing.T) {
 				return err
 			}, "InvalidRequestException", 400},
 		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) { wantThingsErr(t, tc.call(), tc.code, tc.status) })
-		}
+		runErrCases(t, cases)
 		// The failed creates created nothing.
-		out := mustThing(c.ListThingTypes(ctx, &iot.ListThingTypesInput{}))(t)
+		out := call(c.ListThingTypes(ctx, &iot.ListThingTypesInput{})).ok(t)
 		if len(out.ThingTypes) != 1 || aws.ToString(out.ThingTypes[0].ThingTypeName) != "active" {
 			t.Errorf("thing types after failed requests: %+v", out.ThingTypes)
 		}

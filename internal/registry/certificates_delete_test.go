@@ -58,13 +58,13 @@ func TestRegistry_DeleteCertificate_Deleted(t *testing.T) {
 			id, _ := f.mustRegister(status)
 			f.must(f.r.DeleteCertificate(ctx, DeleteCertificateInput{CertificateID: id}))
 			_, err := f.r.DescribeCertificate(ctx, id)
-			expectCode(t, err, iot.ResourceNotFoundException)
+			wantCode(t, err, iot.ResourceNotFoundException)
 			page, err := f.r.ListCertificates(ctx, ListCertificatesInput{})
 			f.must(err)
 			if len(page.Items) != 1 || page.Items[0].ID != keep {
 				t.Errorf("ListCertificates after delete = %+v", page.Items)
 			}
-			expectCode(t, f.r.DeleteCertificate(ctx, DeleteCertificateInput{CertificateID: id}), iot.ResourceNotFoundException)
+			wantCode(t, f.r.DeleteCertificate(ctx, DeleteCertificateInput{CertificateID: id}), iot.ResourceNotFoundException)
 		})
 	}
 }
@@ -135,7 +135,7 @@ func TestRegistry_ListCertificates_OrderAndPages(t *testing.T) {
 		t.Errorf("default page: %d items, next %q", len(all.Items), all.Next)
 	}
 	_, err = f.r.ListCertificates(ctx, ListCertificatesInput{Marker: "!!"})
-	expectCode(t, err, iot.InvalidRequestException)
+	wantCode(t, err, iot.InvalidRequestException)
 }
 
 func TestRegistry_ListCertificates_Empty(t *testing.T) {

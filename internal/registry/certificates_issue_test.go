@@ -2,22 +2,18 @@ package registry
 
 import (
 	"context"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
-	"math/big"
 	"testing"
-	"time"
 
 	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/testutil/certtest"
 )
 
 func TestRegistry_CreateKeysAndCertificate_Issued(t *testing.T) {
@@ -50,22 +46,11 @@ func TestRegistry_CreateKeysAndCertificate_Issued(t *testing.T) {
 	}
 }
 
-// newCSR returns a PEM CSR for a key of the given kind.
-func newCSR(t *testing.T, key crypto.Signer) string {
-	t.Helper()
-	der, err := x509.CreateCertificateRequest(rand.Reader,
-		&x509.CertificateRequest{Subject: pkix.Name{CommonName: "csr-device"}}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
-}
-
 func TestRegistry_CreateCertificateFromCSR_Issued(t *testing.T) {
 	f := newCAFixture(t)
 	ctx := context.Background()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	csr := newCSR(t, key)
+	csr := certtest.CSRPEM(t, key, "csr-device")
 	first, err := f.r.CreateCertificateFromCSR(ctx, CreateCertificateFromCSRInput{CSR: csr, SetAsActive: true})
 	f.must(err)
 	second, err := f.r.CreateCertificateFromCSR(ctx, CreateCertificateFromCSRInput{CSR: csr})
@@ -90,8 +75,8 @@ func TestRegistry_CreateCertificateFromCSR_Refused(t *testing.T) {
 	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
 	cases := map[string]string{
 		"garbage":      "not a CSR",
-		"certificate":  selfSigned(t, "x"),
-		"RSA-1024 key": newCSR(t, weak),
+		"certificate":  certtest.SelfSignedPEM(t, "x"),
+		"RSA-1024 key": certtest.CSRPEM(t, weak, "csr-device"),
 		"empty":        "",
 	}
 	for name, csr := range cases {
@@ -105,35 +90,10 @@ func TestRegistry_CreateCertificateFromCSR_Refused(t *testing.T) {
 	}
 }
 
-// testCA makes a CA certificate and a leaf it signed, both in PEM.
-func testCA(t *testing.T) (caPEM, leafPEM string) {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leafTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "leaf"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := func(der []byte) string {
-		return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	}
-	return enc(caDER), enc(leafDER)
-}
-
 func TestRegistry_RegisterCertificate_VerifiesCA(t *testing.T) {
 	f := newCAFixture(t)
 	ctx := context.Background()
-	caPEM, leafPEM := testCA(t)
+	caPEM, leafPEM := certtest.CAAndLeafPEM(t)
 	out, err := f.r.RegisterCertificate(ctx, RegisterCertificateInput{CertificatePEM: leafPEM, CACertificatePEM: caPEM, SetAsActive: true})
 	f.must(err)
 	ca, _ := parseCertPEM(caPEM)
@@ -145,7 +105,7 @@ func TestRegistry_RegisterCertificate_VerifiesCA(t *testing.T) {
 	}
 
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	hobPEM, _, err := f.ca.SignCSR(newCSR(t, key))
+	hobPEM, _, err := f.ca.SignCSR(certtest.CSRPEM(t, key, "csr-device"))
 	f.must(err)
 	out, err = f.r.RegisterCertificate(ctx, RegisterCertificateInput{CertificatePEM: hobPEM, Status: StatusRevoked})
 	f.must(err)
@@ -158,8 +118,8 @@ func TestRegistry_RegisterCertificate_VerifiesCA(t *testing.T) {
 
 func TestRegistry_RegisterCertificate_Errors(t *testing.T) {
 	f := newCAFixture(t)
-	caPEM, leafPEM := testCA(t)
-	otherCA, _ := testCA(t)
+	caPEM, leafPEM := certtest.CAAndLeafPEM(t)
+	otherCA, _ := certtest.CAAndLeafPEM(t)
 	cases := []struct {
 		name string
 		in   RegisterCertificateInput

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/testutil/certtest"
 )
 
 func TestRegistry_RegisterCertificateWithoutCA_Registered(t *testing.T) {
 	f := newCertFixture(t)
 	ctx := context.Background()
-	certPEM := selfSigned(t, "dev1")
+	certPEM := certtest.SelfSignedPEM(t, "dev1")
 	out, err := f.r.RegisterCertificateWithoutCA(ctx, RegisterCertificateInput{CertificatePEM: certPEM, Status: StatusActive})
 	f.must(err)
 	x, _ := parseCertPEM(certPEM)
@@ -34,7 +35,7 @@ func TestRegistry_RegisterCertificateWithoutCA_Registered(t *testing.T) {
 
 func TestRegistry_RegisterCertificateWithoutCA_Errors(t *testing.T) {
 	f := newCertFixture(t)
-	dup := selfSigned(t, "dup")
+	dup := certtest.SelfSignedPEM(t, "dup")
 	_, err := f.r.RegisterCertificateWithoutCA(context.Background(), RegisterCertificateInput{CertificatePEM: dup})
 	f.must(err)
 	keyPEM := "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
@@ -48,7 +49,7 @@ func TestRegistry_RegisterCertificateWithoutCA_Errors(t *testing.T) {
 		{"empty", RegisterCertificateInput{CertificatePEM: ""}, "CertificateValidationException"},
 		{"a key", RegisterCertificateInput{CertificatePEM: keyPEM}, "CertificateValidationException"},
 		{"bad DER", RegisterCertificateInput{CertificatePEM: badDER}, "CertificateValidationException"},
-		{"bad status", RegisterCertificateInput{CertificatePEM: selfSigned(t, "x"), Status: "PENDING_TRANSFER"}, "InvalidRequestException"},
+		{"bad status", RegisterCertificateInput{CertificatePEM: certtest.SelfSignedPEM(t, "x"), Status: "PENDING_TRANSFER"}, "InvalidRequestException"},
 		{"duplicate", RegisterCertificateInput{CertificatePEM: dup}, "ResourceAlreadyExistsException"},
 	}
 	for _, tc := range cases {
@@ -87,7 +88,7 @@ func TestRegistry_DescribeCertificate_Errors(t *testing.T) {
 	}
 	for id, code := range cases {
 		_, err := f.r.DescribeCertificate(context.Background(), id)
-		expectCode(t, err, code)
+		wantCode(t, err, code)
 	}
 }
 

@@ -2,22 +2,14 @@ package registry
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"maps"
-	"math/big"
 	"testing"
 	"time"
 
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/pki"
 	"github.com/hob-iot/hob/internal/store"
-	"github.com/hob-iot/hob/internal/store/sqlite"
+	"github.com/hob-iot/hob/internal/testutil/certtest"
 )
 
 // certTestAccount is the account the certificate, principal and policy
@@ -47,11 +39,7 @@ func newCAFixture(t *testing.T) *certFixture {
 
 func newFixtureWith(t *testing.T, ca *pki.Authority) *certFixture {
 	t.Helper()
-	st, err := sqlite.Open(t.TempDir() + "/hob.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openTestStore(t)
 	f := &certFixture{t: t, st: st, ca: ca, now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 	var issuer CertIssuer
 	if ca != nil {
@@ -75,69 +63,14 @@ var certTables = []string{
 // dump returns every record of certTables.
 func (f *certFixture) dump() map[string]string {
 	f.t.Helper()
-	out := map[string]string{}
-	err := f.st.View(context.Background(), func(tx store.ReadTx) error {
-		for _, table := range certTables {
-			err := tx.Scan(table, store.Query{}, func(rec store.Record) bool {
-				out[table+"|"+rec.Key] = fmt.Sprintf("v%d %s", rec.Version, rec.Value)
-				return true
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return out
+	return dumpTables(f.t, f.st, certTables)
 }
 
 // failsUnchanged runs a request that must fail with code and checks that
 // it left the store as it was.
 func (f *certFixture) failsUnchanged(code iot.Code, op func() error) {
 	f.t.Helper()
-	before := f.dump()
-	expectCode(f.t, op(), code)
-	if after := f.dump(); !maps.Equal(before, after) {
-		f.t.Fatalf("failed request changed the store:\nbefore %v\nafter  %v", before, after)
-	}
-}
-
-// expectCode fails the test unless err is an *iot.Error with code want and
-// a message ("" means no error).
-func expectCode(t *testing.T, err error, want iot.Code) {
-	t.Helper()
-	if want == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	e, ok := iot.AsError(err)
-	if !ok || e.Code != want {
-		t.Fatalf("error = %v, want %s", err, want)
-	}
-	if e.Message == "" {
-		t.Fatalf("%s has no message", want)
-	}
-}
-
-// selfSigned returns a fresh self-signed ECDSA certificate in PEM.
-func selfSigned(t *testing.T, cn string) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	wantFailsUnchanged(f.t, f.dump, code, op)
 }
 
 // mustRegister registers a fresh self-signed certificate with status and
@@ -145,7 +78,7 @@ func selfSigned(t *testing.T, cn string) string {
 func (f *certFixture) mustRegister(status CertificateStatus) (id, arn string) {
 	f.t.Helper()
 	out, err := f.r.RegisterCertificateWithoutCA(context.Background(),
-		RegisterCertificateInput{CertificatePEM: selfSigned(f.t, "device"), Status: status})
+		RegisterCertificateInput{CertificatePEM: certtest.SelfSignedPEM(f.t, "device"), Status: status})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestRegistry_CreatePolicy_Errors(t *testing.T) {
 func TestRegistry_GetPolicy_Missing(t *testing.T) {
 	f := newCertFixture(t)
 	_, err := f.r.GetPolicy(context.Background(), "nope")
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 }
 
 func TestRegistry_ListPolicies_OrderAndPages(t *testing.T) {

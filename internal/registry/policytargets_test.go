@@ -134,11 +134,11 @@ func TestRegistry_ListAttachments_Errors(t *testing.T) {
 	f := newCertFixture(t)
 	ctx := context.Background()
 	_, err := f.r.ListAttachedPolicies(ctx, ListAttachedPoliciesInput{Target: certTestAccount.ARN(iot.TypeCert, strings.Repeat("e", 64))})
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 	_, err = f.r.ListAttachedPolicies(ctx, ListAttachedPoliciesInput{Target: "x"})
-	expectCode(t, err, iot.InvalidRequestException)
+	wantCode(t, err, iot.InvalidRequestException)
 	_, err = f.r.ListTargetsForPolicy(ctx, ListTargetsForPolicyInput{PolicyName: "missing"})
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 }
 
 func TestRegistry_PolicyDocumentsForPrincipal_DefaultVersions(t *testing.T) {
@@ -189,6 +189,6 @@ func TestRegistry_GetEffectivePolicies_Errors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, err := f.r.GetEffectivePolicies(ctx, tc.in)
-		expectCode(t, err, tc.code)
+		wantCode(t, err, tc.code)
 	}
 }

@@ -123,7 +123,7 @@ func TestRegistry_PolicyVersion_Errors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f.t = t
 			_, err := f.r.GetPolicyVersion(ctx, tc.in)
-			expectCode(t, err, tc.get)
+			wantCode(t, err, tc.get)
 			if tc.get != "" {
 				f.failsUnchanged(tc.get, func() error { return f.r.SetDefaultPolicyVersion(ctx, tc.in) })
 			}
@@ -131,7 +131,7 @@ func TestRegistry_PolicyVersion_Errors(t *testing.T) {
 		})
 	}
 	_, err = f.r.ListPolicyVersions(ctx, "q")
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 	err = f.r.DeletePolicyVersion(ctx, PolicyVersionInput{"p", "1"})
 	if e, _ := iot.AsError(err); e.Message != "Cannot delete the default version of a policy" {
 		t.Errorf("message %q", e.Message)

@@ -160,12 +160,12 @@ func TestRegistry_ListThingPrincipals_PagesAndErrors(t *testing.T) {
 		t.Errorf("paged principals %v, want %v", got, want)
 	}
 	_, err := f.r.ListThingPrincipals(ctx, ListThingPrincipalsInput{ThingName: "t9"})
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 	if e, _ := iot.AsError(err); e.Message != "Failed to list principals for thing t9 because the thing does not exist in your account" {
 		t.Errorf("message %q", e.Message)
 	}
 	_, err = f.r.ListThingPrincipals(ctx, ListThingPrincipalsInput{ThingName: "t1", Type: "X"})
-	expectCode(t, err, iot.InvalidRequestException)
+	wantCode(t, err, iot.InvalidRequestException)
 	_, err = f.r.ListPrincipalThings(ctx, ListPrincipalThingsInput{Principal: certTestAccount.ARN(iot.TypeCert, strings.Repeat("b", 64))})
-	expectCode(t, err, iot.ResourceNotFoundException)
+	wantCode(t, err, iot.ResourceNotFoundException)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/store"
-	"github.com/hob-iot/hob/internal/store/sqlite"
 )
 
 // thingsTestAccount is the account the things, thing types and tags tests
@@ -28,11 +27,7 @@ type thingsFixture struct {
 
 func newThingsFixture(t *testing.T) *thingsFixture {
 	t.Helper()
-	st, err := sqlite.Open(t.TempDir() + "/hob.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openTestStore(t)
 	f := &thingsFixture{t: t, st: st, now: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
 	f.r = New(st, thingsTestAccount, nil, Options{Now: func() time.Time { return f.now }})
 	return f
@@ -71,24 +66,7 @@ func (f *thingsFixture) has(table, key string) bool {
 // failed request changed nothing.
 func (f *thingsFixture) snapshot() map[string]string {
 	f.t.Helper()
-	out := map[string]string{}
-	tables := []string{tableThings, tableThingTypes, tableTags, tableThingPrincipals, tablePolicies}
-	err := f.st.View(context.Background(), func(tx store.ReadTx) error {
-		for _, table := range tables {
-			err := tx.Scan(table, store.Query{}, func(rec store.Record) bool {
-				out[table+"|"+rec.Key] = fmt.Sprintf("v%d %s", rec.Version, rec.Value)
-				return true
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return out
+	return dumpTables(f.t, f.st, []string{tableThings, tableThingTypes, tableTags, tableThingPrincipals, tablePolicies})
 }
 
 // mustCreateType creates a thing type, deprecated if asked.
@@ -114,34 +92,11 @@ func (f *thingsFixture) mustCreateThing(in CreateThingInput) Thing {
 	return th
 }
 
-// wantCode fails the test unless err is an *iot.Error with code want
-// (want "" means no error).
-func wantCode(t *testing.T, err error, want iot.Code) {
-	t.Helper()
-	if want == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	e, ok := iot.AsError(err)
-	if !ok || e.Code != want {
-		t.Fatalf("error = %v, want %s", err, want)
-	}
-	if e.Message == "" {
-		t.Fatalf("%s has no message", want)
-	}
-}
-
 // wantUnchanged runs a request that must fail with code and checks that
 // it left the store as it was.
 func (f *thingsFixture) wantUnchanged(code iot.Code, op func() error) {
 	f.t.Helper()
-	before := f.snapshot()
-	wantCode(f.t, op(), code)
-	if after := f.snapshot(); !maps.Equal(before, after) {
-		f.t.Fatalf("failed request changed the store:\nbefore %v\nafter  %v", before, after)
-	}
+	wantFailsUnchanged(f.t, f.snapshot, code, op)
 }
 
 func attrsN(n int) map[string]string {
