@@ -15,6 +15,11 @@ type Config struct {
 	Store           string        // "sqlite" (in DataDir), "sqlite:PATH" or "postgres://..."
 	Hostnames       []string      // names the server certificate covers; the first is the endpoint
 	HTTPSAddr       string        // control plane, data plane, WebSocket, console
+	MQTTAddr        string        // MQTT over TLS with client certificates
+	DevMQTTAddr     string        // --dev only: plain MQTT on loopback
+	DevPolicy       string        // --dev only: policy file for plain-MQTT clients ("" = allow all)
+	QoS2            bool          // accept QoS 2 (AWS IoT Core does not)
+	SessionExpiry   time.Duration // how long a persistent session outlives its connection
 	MetricsAddr     string        // health and metrics; loopback only
 	Region          string        // AWS region in ARNs and the endpoint name
 	AccountID       string        // 12-digit AWS account id in ARNs
@@ -32,6 +37,9 @@ func Default() Config {
 		DataDir:         "hob-data",
 		Store:           "sqlite",
 		HTTPSAddr:       ":8443",
+		MQTTAddr:        ":8883",
+		DevMQTTAddr:     "127.0.0.1:1883",
+		SessionExpiry:   time.Hour,
 		MetricsAddr:     "127.0.0.1:9090",
 		Region:          "us-east-1",
 		AccountID:       "123456789012",

@@ -26,6 +26,7 @@ func TestLoad_GoodFiles(t *testing.T) {
 	want := Config{
 		DataDir: "/var/lib/hob", Store: "postgres://hob@db.example.com/hob",
 		Hostnames: []string{"iot.example.com", "10.0.0.5"}, HTTPSAddr: ":443",
+		MQTTAddr: ":8884", DevMQTTAddr: "127.0.0.1:1884", QoS2: true, SessionExpiry: 2 * time.Hour,
 		MetricsAddr: "127.0.0.1:9191", Region: "eu-west-1", AccountID: "000011112222",
 		LogLevel: "debug", LogFormat: "json", MaxBodySize: 2097152, ShutdownTimeout: 30 * time.Second,
 	}
@@ -114,8 +115,8 @@ func TestLoad_DevBindsLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Dev || c.HTTPSAddr != "127.0.0.1:8443" {
-		t.Fatalf("--dev: got dev=%v addr=%q, want loopback", c.Dev, c.HTTPSAddr)
+	if !c.Dev || c.HTTPSAddr != "127.0.0.1:8443" || c.MQTTAddr != "127.0.0.1:8883" {
+		t.Fatalf("--dev: got dev=%v https=%q mqtt=%q, want loopback", c.Dev, c.HTTPSAddr, c.MQTTAddr)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -34,6 +35,20 @@ func (c *Config) Validate() []string {
 	if err := checkAddr(c.HTTPSAddr); err != nil {
 		add("https-addr", "%v", err)
 	}
+	if err := checkAddr(c.MQTTAddr); err != nil {
+		add("mqtt-addr", "%v", err)
+	}
+	if err := checkAddr(c.DevMQTTAddr); err != nil {
+		add("dev-mqtt-addr", "%v", err)
+	} else if !isLoopbackAddr(c.DevMQTTAddr) {
+		add("dev-mqtt-addr", "%q must be a loopback address: plain MQTT has no client certificates", c.DevMQTTAddr)
+	}
+	if c.DevPolicy != "" && !c.Dev {
+		add("dev-policy", "is only used with --dev")
+	}
+	if c.SessionExpiry < time.Minute || c.SessionExpiry > 7*24*time.Hour {
+		add("session-expiry", "%s must be from 1m to 168h", c.SessionExpiry)
+	}
 	if err := checkAddr(c.MetricsAddr); err != nil {
 		add("metrics-addr", "%v", err)
 	} else if !isLoopbackAddr(c.MetricsAddr) {
@@ -41,6 +56,9 @@ func (c *Config) Validate() []string {
 	}
 	if c.Dev && !isLoopbackAddr(c.HTTPSAddr) && hostOf(c.HTTPSAddr) != "" {
 		add("https-addr", "%q is not a loopback address, and --dev accepts any signature: it binds to loopback only", c.HTTPSAddr)
+	}
+	if c.Dev && !isLoopbackAddr(c.MQTTAddr) && hostOf(c.MQTTAddr) != "" {
+		add("mqtt-addr", "%q is not a loopback address, and --dev binds to loopback only", c.MQTTAddr)
 	}
 	if !regionRe.MatchString(c.Region) {
 		add("region", "%q is not an AWS region name like us-east-1", c.Region)
@@ -118,8 +136,13 @@ func isLoopbackAddr(a string) bool {
 
 // bindLoopbackInDev makes --dev listen on loopback when no host was given.
 func (c *Config) bindLoopbackInDev() {
-	if c.Dev && hostOf(c.HTTPSAddr) == "" {
-		_, port, _ := net.SplitHostPort(c.HTTPSAddr)
-		c.HTTPSAddr = net.JoinHostPort("127.0.0.1", port)
+	if !c.Dev {
+		return
+	}
+	for _, addr := range []*string{&c.HTTPSAddr, &c.MQTTAddr} {
+		if hostOf(*addr) == "" {
+			_, port, _ := net.SplitHostPort(*addr)
+			*addr = net.JoinHostPort("127.0.0.1", port)
+		}
 	}
 }

@@ -53,6 +53,8 @@ func StartServer(t testing.TB, opts ...Option) *Server {
 	cfg.DataDir = t.TempDir()
 	cfg.HTTPSAddr = "127.0.0.1:0"
 	cfg.MetricsAddr = "127.0.0.1:0"
+	cfg.MQTTAddr = "127.0.0.1:0"
+	cfg.DevMQTTAddr = "127.0.0.1:0"
 	cfg.LogLevel = "warn"
 	for _, o := range opts {
 		o(&cfg, t)
