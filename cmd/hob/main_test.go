@@ -53,7 +53,7 @@ func buildHob(t *testing.T) string {
 // exit code.
 func startHob(t *testing.T, bin, dataDir string) (banner string, stop func() int) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data-dir", dataDir, "--https-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--data-dir", dataDir, "--https-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--mqtt-addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "HOB_LOG_LEVEL=info")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -62,9 +62,10 @@ type Authenticator interface {
 // Services are the domain operations the routes call. Each interface is
 // declared beside the routes that use it.
 type Services struct {
-	Things       ThingService
-	Certificates CertificateService
-	Policies     PolicyService
+	Things        ThingService
+	Certificates  CertificateService
+	Policies      PolicyService
+	Authorization AuthorizationService
 }
 
 // Server is the HTTP handler for hob's AWS APIs.
@@ -83,6 +84,7 @@ func New(cfg Config, authn Authenticator, svc Services, log *slog.Logger) *Serve
 	s.router.add(s.thingRoutes()...)
 	s.router.add(s.certificateRoutes()...)
 	s.router.add(s.policyRoutes()...)
+	s.router.add(s.authorizationRoutes()...)
 	return s
 }
 

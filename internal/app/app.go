@@ -22,7 +22,6 @@ import (
 	"github.com/hob-iot/hob/internal/config"
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/pki"
-	"github.com/hob-iot/hob/internal/registry"
 	"github.com/hob-iot/hob/internal/store"
 )
 
@@ -34,6 +33,7 @@ type App struct {
 	ca       *pki.Authority
 	keys     *auth.Keys
 	api      *api.Server
+	devices  *auth.Devices
 	banner   Banner
 	newAdmin *auth.AccessKey // the admin key, when this start created it
 	https    *http.Server
@@ -90,13 +90,14 @@ func (a *App) openState(ctx context.Context) error {
 		a.newAdmin = &admin
 	}
 	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
-	reg := registry.New(st, account, a.ca, registry.Options{})
+	reg, devs := NewRegistryAndDevices(st, account, a.ca, a.log, nil)
+	a.devices = devs
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
 	a.api = api.New(api.Config{
 		Account:      account,
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
-	}, authAdapter{authn}, api.Services{Things: reg, Certificates: reg, Policies: reg}, a.log)
+	}, authAdapter{authn}, api.Services{Things: reg, Certificates: reg, Policies: reg, Authorization: devs}, a.log)
 	return nil
 }
 
@@ -135,6 +136,12 @@ func (a *App) HTTPSAddr() net.Addr { return a.httpsLn.Addr() }
 
 // MetricsAddr is the bound address of the health and metrics listener.
 func (a *App) MetricsAddr() net.Addr { return a.metLn.Addr() }
+
+// Devices is the devices' authorizer: the broker authenticates MQTT
+// clients with it and asks their Devices what they may do. Registry
+// changes already refresh it; the broker registers with OnDeactivated to
+// disconnect the clients of certificates that leave ACTIVE.
+func (a *App) Devices() *auth.Devices { return a.devices }
 
 // Banner is what hob tells its user at start.
 func (a *App) Banner() Banner { return a.banner }

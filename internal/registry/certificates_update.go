@@ -22,8 +22,8 @@ type UpdateCertificateInput struct {
 // any change away from REVOKED, because AWS documents that a revoked
 // certificate's status can no longer be changed (CertificateStateException,
 // 406). Leaving ACTIVE must disconnect the certificate's devices (spec
-// §5.1); that is the broker's part, which reads the status on every
-// connect.
+// §5.1): a real change is reported to Options.OnChange, which app wires to
+// the devices' authorizer.
 func (r *Registry) UpdateCertificate(ctx context.Context, in UpdateCertificateInput) error {
 	if err := iot.CertificateID.Check(in.CertificateID); err != nil {
 		return err
@@ -32,7 +32,9 @@ func (r *Registry) UpdateCertificate(ctx context.Context, in UpdateCertificateIn
 		return err
 	}
 	id := strings.ToLower(in.CertificateID)
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	changed := false
+	err := r.st.Update(ctx, func(tx store.Tx) error {
+		changed = false
 		rec, err := getCertTxn(tx, id)
 		if err != nil {
 			return err
@@ -48,8 +50,11 @@ func (r *Registry) UpdateCertificate(ctx context.Context, in UpdateCertificateIn
 		rec.Modified = r.now().UTC()
 		rec.CustomerVersion++
 		rec.GenerationID = newGenerationID()
+		changed = true
 		return putJSON(tx, tableCertificates, id, rec)
 	})
+	return r.notifyIf(err, changed, Change{Kind: ChangeCertificateStatus, CertificateID: id,
+		PrincipalARN: r.account.ARN(iot.TypeCert, id), NewStatus: in.NewStatus})
 }
 
 // checkNewStatus accepts the statuses a client may set: ACTIVE, INACTIVE
@@ -93,7 +98,7 @@ func (r *Registry) DeleteCertificate(ctx context.Context, in DeleteCertificateIn
 	}
 	id := strings.ToLower(in.CertificateID)
 	arn := r.account.ARN(iot.TypeCert, id)
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		rec, err := getCertTxn(tx, id)
 		if err != nil {
 			return err
@@ -116,6 +121,7 @@ func (r *Registry) DeleteCertificate(ctx context.Context, in DeleteCertificateIn
 		}
 		return deleteTagsTxn(tx, arn)
 	})
+	return r.notify(err, Change{Kind: ChangeCertificateDeleted, CertificateID: id, PrincipalARN: arn})
 }
 
 // checkNoThingsTxn refuses when any thing is attached to the principal arn.

@@ -146,7 +146,7 @@ func (r *Registry) DeletePolicy(ctx context.Context, name string) error {
 	if err := iot.PolicyName.Check(name); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		rec, err := getPolicyTxn(tx, name)
 		if err != nil {
 			return err
@@ -168,6 +168,7 @@ func (r *Registry) DeletePolicy(ctx context.Context, name string) error {
 		}
 		return deleteTagsTxn(tx, r.account.ARN(iot.TypePolicy, name))
 	})
+	return r.notify(err, Change{Kind: ChangePolicyDeleted, PolicyName: name})
 }
 
 func checkPolicyDetachedTxn(tx store.ReadTx, name string) error {

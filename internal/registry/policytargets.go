@@ -33,7 +33,9 @@ func (r *Registry) AttachPolicy(ctx context.Context, in PolicyTargetInput) error
 	if err := iot.PolicyName.Check(in.PolicyName); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	changed := false
+	err := r.st.Update(ctx, func(tx store.Tx) error {
+		changed = false
 		if err := r.checkPolicyAndTargetTxn(tx, in); err != nil {
 			return err
 		}
@@ -54,8 +56,17 @@ func (r *Registry) AttachPolicy(ctx context.Context, in PolicyTargetInput) error
 		if err := putJSON(tx, tablePolicyTargets, pairKey(in.PolicyName, in.Target), rec); err != nil {
 			return err
 		}
+		changed = true
 		return putJSON(tx, tableTargetPolicies, pairKey(in.Target, in.PolicyName), rec)
 	})
+	return r.notifyIf(err, changed, r.policyChange(ChangePolicyAttached, in))
+}
+
+// policyChange is the Change of attaching or detaching in.
+func (r *Registry) policyChange(kind ChangeKind, in PolicyTargetInput) Change {
+	c := r.certChange(kind, in.Target)
+	c.PolicyName = in.PolicyName
+	return c
 }
 
 func (r *Registry) checkPolicyAndTargetTxn(tx store.ReadTx, in PolicyTargetInput) error {
@@ -73,7 +84,9 @@ func (r *Registry) DetachPolicy(ctx context.Context, in PolicyTargetInput) error
 	if err := iot.PolicyName.Check(in.PolicyName); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	found := false
+	err := r.st.Update(ctx, func(tx store.Tx) error {
+		found = false
 		err := r.checkPolicyAndTargetTxn(tx, in)
 		if iot.IsCode(err, iot.ResourceNotFoundException) {
 			return nil
@@ -81,9 +94,10 @@ func (r *Registry) DetachPolicy(ctx context.Context, in PolicyTargetInput) error
 		if err != nil {
 			return err
 		}
-		_, err = detachPolicyTxn(tx, in)
+		found, err = detachPolicyTxn(tx, in)
 		return err
 	})
+	return r.notifyIf(err, found, r.policyChange(ChangePolicyDetached, in))
 }
 
 // DetachPrincipalPolicy is the deprecated DetachPolicy: a missing policy or
@@ -93,7 +107,7 @@ func (r *Registry) DetachPrincipalPolicy(ctx context.Context, in PolicyTargetInp
 	if err := iot.PolicyName.Check(in.PolicyName); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		if err := r.checkPolicyAndTargetTxn(tx, in); err != nil {
 			return err
 		}
@@ -103,6 +117,7 @@ func (r *Registry) DetachPrincipalPolicy(ctx context.Context, in PolicyTargetInp
 		}
 		return err
 	})
+	return r.notify(err, r.policyChange(ChangePolicyDetached, in))
 }
 
 // detachPolicyTxn deletes both directions of an attachment and reports

@@ -135,6 +135,7 @@ func (r *Registry) CreatePolicyVersion(ctx context.Context, in CreatePolicyVersi
 			Created: now, Modified: now, GenerationID: rec.GenerationID}
 		return putJSON(tx, tablePolicies, in.PolicyName, rec)
 	})
+	err = r.notifyIf(err, in.SetAsDefault, Change{Kind: ChangePolicyDefaultVersion, PolicyName: in.PolicyName})
 	return out, err
 }
 
@@ -208,7 +209,9 @@ func (r *Registry) viewVersion(ctx context.Context, in PolicyVersionInput, fn fu
 // SetDefaultPolicyVersion makes a version the policy's default (operative)
 // version. Setting the current default changes nothing.
 func (r *Registry) SetDefaultPolicyVersion(ctx context.Context, in PolicyVersionInput) error {
-	return r.updateVersion(ctx, in, func(tx store.Tx, rec policyRecord, v int) error {
+	changed := false
+	err := r.updateVersion(ctx, in, func(tx store.Tx, rec policyRecord, v int) error {
+		changed = false
 		if _, err := getVersionTxn(tx, in.PolicyName, v); err != nil {
 			return err
 		}
@@ -216,8 +219,10 @@ func (r *Registry) SetDefaultPolicyVersion(ctx context.Context, in PolicyVersion
 			return nil
 		}
 		rec.DefaultVersion, rec.Modified, rec.GenerationID = v, r.now().UTC(), newGenerationID()
+		changed = true
 		return putJSON(tx, tablePolicies, in.PolicyName, rec)
 	})
+	return r.notifyIf(err, changed, Change{Kind: ChangePolicyDefaultVersion, PolicyName: in.PolicyName})
 }
 
 // DeletePolicyVersion deletes a version that is not the default

@@ -67,7 +67,9 @@ func (r *Registry) AttachThingPrincipal(ctx context.Context, in ThingPrincipalIn
 	if in.Type == "" {
 		in.Type = NonExclusiveThing
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	changed := false
+	err := r.st.Update(ctx, func(tx store.Tx) error {
+		changed = false
 		if err := r.checkThingAndPrincipalTxn(tx, in); err != nil {
 			return err
 		}
@@ -75,6 +77,8 @@ func (r *Registry) AttachThingPrincipal(ctx context.Context, in ThingPrincipalIn
 		if err != nil {
 			return err
 		}
+		have, attached := others[in.ThingName]
+		changed = !attached || have != in.Type
 		delete(others, in.ThingName)
 		if err := checkExclusive(in, others); err != nil {
 			return err
@@ -85,6 +89,14 @@ func (r *Registry) AttachThingPrincipal(ctx context.Context, in ThingPrincipalIn
 		}
 		return putJSON(tx, tablePrincipalThings, pairKey(in.Principal, in.ThingName), rec)
 	})
+	return r.notifyIf(err, changed, r.thingPrincipalChange(ChangeThingPrincipalAttached, in))
+}
+
+// thingPrincipalChange is the Change of attaching or detaching in.
+func (r *Registry) thingPrincipalChange(kind ChangeKind, in ThingPrincipalInput) Change {
+	c := r.certChange(kind, in.Principal)
+	c.ThingName = in.ThingName
+	return c
 }
 
 // checkExclusive applies EXCLUSIVE_THING's rule, given the types of the
@@ -111,7 +123,7 @@ func (r *Registry) DetachThingPrincipal(ctx context.Context, in ThingPrincipalIn
 	if err := iot.ThingName.Check(in.ThingName); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		if err := r.checkThingAndPrincipalTxn(tx, in); err != nil {
 			return err
 		}
@@ -126,6 +138,7 @@ func (r *Registry) DetachThingPrincipal(ctx context.Context, in ThingPrincipalIn
 		_, err = tx.Delete(tablePrincipalThings, pairKey(in.Principal, in.ThingName))
 		return err
 	})
+	return r.notify(err, r.thingPrincipalChange(ChangeThingPrincipalDetached, in))
 }
 
 func (r *Registry) checkThingAndPrincipalTxn(tx store.ReadTx, in ThingPrincipalInput) error {

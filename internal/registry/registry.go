@@ -6,6 +6,12 @@
 // transaction, so a failed request changes nothing. Failures the caller
 // caused are *iot.Error values in AWS's shapes; the api package only
 // translates them.
+//
+// Requests that can change what a connected device may do (attaching and
+// detaching policies and things, a policy's default version, a
+// certificate's status, a thing's attributes, deletions) report a Change to
+// Options.OnChange once their transaction has committed; changes.go lists
+// them. app uses it to refresh the broker's cached authorization.
 package registry
 
 import (
@@ -17,15 +23,22 @@ import (
 
 // Registry implements the registry operations over a store.
 type Registry struct {
-	st      store.Store
-	account iot.Account
-	issuer  CertIssuer
-	now     func() time.Time
+	st       store.Store
+	account  iot.Account
+	issuer   CertIssuer
+	now      func() time.Time
+	onChange func(Change)
 }
 
 // Options configure a Registry. Zero values get defaults.
 type Options struct {
 	Now func() time.Time // clock; time.Now by default
+	// OnChange, when set, is called once for each Change of a request,
+	// after its transaction has committed and before the request returns;
+	// never for a request that failed or changed nothing. It runs on the
+	// requesting goroutine, so it must not block for long, and it must not
+	// call the registry's write methods (reading is fine).
+	OnChange func(Change)
 }
 
 // New returns a Registry that keeps its state in st, names resources in
@@ -35,7 +48,7 @@ func New(st store.Store, account iot.Account, issuer CertIssuer, opts Options) *
 	if now == nil {
 		now = time.Now
 	}
-	return &Registry{st: st, account: account, issuer: issuer, now: now}
+	return &Registry{st: st, account: account, issuer: issuer, now: now, onChange: opts.OnChange}
 }
 
 // Tables of the registry in the store. Attachment tables hold both

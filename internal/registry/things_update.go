@@ -33,7 +33,7 @@ func (r *Registry) UpdateThing(ctx context.Context, in UpdateThingInput) error {
 	if err := checkUpdateThing(in); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		rec, err := getThing(tx, in.Name)
 		if err != nil {
 			return err
@@ -53,6 +53,7 @@ func (r *Registry) UpdateThing(ctx context.Context, in UpdateThingInput) error {
 		rec.Version++
 		return putJSON(tx, tableThings, in.Name, rec)
 	})
+	return r.notify(err, Change{Kind: ChangeThingUpdated, ThingName: in.Name})
 }
 
 // checkUpdateThing validates an UpdateThing request before it touches the store.
@@ -131,9 +132,11 @@ func (r *Registry) DeleteThing(ctx context.Context, in DeleteThingInput) error {
 	if err := iot.ThingName.Check(in.Name); err != nil {
 		return err
 	}
-	return r.st.Update(ctx, func(tx store.Tx) error {
+	found := false
+	err := r.st.Update(ctx, func(tx store.Tx) error {
 		var rec thingRecord
-		found, err := getJSON(tx, tableThings, in.Name, &rec)
+		var err error
+		found, err = getJSON(tx, tableThings, in.Name, &rec)
 		if err != nil || !found {
 			return err
 		}
@@ -148,6 +151,7 @@ func (r *Registry) DeleteThing(ctx context.Context, in DeleteThingInput) error {
 		}
 		return deleteTagsTxn(tx, r.account.ARN(iot.TypeThing, in.Name))
 	})
+	return r.notifyIf(err, found, Change{Kind: ChangeThingDeleted, ThingName: in.Name})
 }
 
 // checkNoPrincipals returns InvalidRequestException when a principal is
