@@ -163,3 +163,19 @@ func TestCoverageReport_Current(t *testing.T) {
 		t.Fatal("the report does not mark DescribeEndpoint implemented")
 	}
 }
+
+func TestApp_MetricsAndHealth(t *testing.T) {
+	srv := testutil.StartServer(t)
+	base := "http://" + srv.App.MetricsAddr().String()
+	for path, want := range map[string]string{"/healthz": "ok", "/metrics": "go_goroutines"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s = %d %q, want 200 containing %q", path, resp.StatusCode, body[:min(len(body), 200)], want)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/pki"
 	"github.com/hob-iot/hob/internal/store"
+	"github.com/hob-iot/hob/internal/telemetry"
 )
 
 // App is a running hob: its store, CA, keys and listeners.
@@ -41,6 +42,8 @@ type App struct {
 	metrics  *http.Server
 	metLn    net.Listener
 	closed   atomic.Bool
+	// metricSources are the components /metrics reports on.
+	metricSources []telemetry.Source
 }
 
 // New builds hob from cfg: it opens the data folder and the store, loads or

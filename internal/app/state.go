@@ -14,6 +14,7 @@ import (
 	"github.com/hob-iot/hob/internal/store"
 	"github.com/hob-iot/hob/internal/store/postgres"
 	"github.com/hob-iot/hob/internal/store/sqlite"
+	"github.com/hob-iot/hob/internal/telemetry"
 )
 
 // ensureDataDir creates the data folder with mode 0700 when missing: it
@@ -66,8 +67,8 @@ func (a *App) endpointHost() string {
 	return "localhost"
 }
 
-// healthHandler serves /healthz on the loopback metrics listener: 200 when
-// the store answers.
+// healthHandler serves the loopback metrics listener: /healthz (200 when
+// the store answers) and /metrics (Prometheus, from a.metricSources).
 func (a *App) healthHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +79,7 @@ func (a *App) healthHandler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("GET /metrics", telemetry.Handler(telemetry.NewRegistry(a.metricSources...)))
 	return mux
 }
 
