@@ -1,0 +1,178 @@
+package broker
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hob-iot/hob/internal/mqtt/packet"
+)
+
+// readBufferSize is the size of a connection's buffered reader.
+const readBufferSize = 2048
+
+// maxKeptBody is the largest packet body buffer a connection keeps
+// between packets.
+const maxKeptBody = 16 << 10
+
+// conn is one client connection. Two goroutines work on it: the reader
+// (the goroutine that called ServeConn: it decodes packets and acts on
+// them) and the writer (writeLoop, which drains the outbox). Everything
+// else reaches the client only through the outbox.
+type conn struct {
+	srv       *Server
+	nc        net.Conn
+	transport Transport
+	certs     []*x509.Certificate
+
+	// Set by the reader during CONNECT, before connected is stored;
+	// read-only afterwards.
+	version     packet.Version
+	clientID    string
+	principal   Principal
+	principalID string
+	sessionID   string // lifecycle events' sessionIdentifier
+	keepAlive   time.Duration
+	maxOut      int    // the client's Maximum Packet Size; 0: none
+	expiry      uint32 // Session Expiry Interval granted at CONNECT, seconds
+	sendQuota   int    // outbound in-flight window
+	problemInfo bool
+	will        *will
+	sess        *session
+	connected   atomic.Bool // CONNACK with success queued
+
+	// Reader state.
+	rd        *packet.Reader
+	body      []byte
+	pub       packet.Publish
+	ack       packet.Ack
+	aliases   []string // inbound topic aliases, index = alias
+	rearmAt   time.Time
+	endExpiry *uint32 // Session Expiry Interval from the client's DISCONNECT
+
+	// Writer state.
+	wpub    packet.Publish
+	wack    packet.Ack
+	scratch []byte
+
+	out        outbox
+	writerDone chan struct{}
+	detached   chan struct{} // closed when the connection has fully ended
+
+	mu    sync.Mutex
+	cause *cause // guarded by mu: why the connection ends; first wins
+	once  sync.Once
+}
+
+func (s *Server) newConn(nc net.Conn, t Transport) *conn {
+	soft := s.cfg.OutboundQueue
+	return &conn{
+		srv: s, nc: nc, transport: t,
+		rd:         packet.NewReader(bufio.NewReaderSize(nc, readBufferSize), s.cfg.MaxPacketSize),
+		out:        newOutbox(soft, 2*soft+s.cfg.MaxInflight+64),
+		writerDone: make(chan struct{}),
+		detached:   make(chan struct{}),
+	}
+}
+
+// serveConn runs one connection from TLS handshake to teardown.
+func (s *Server) serveConn(ctx context.Context, nc net.Conn, t Transport) {
+	c := s.newConn(nc, t)
+	s.addConn(c)
+	defer s.removeConn(c)
+	go c.writeLoop()
+	stop := context.AfterFunc(ctx, func() { c.kick(causeShutdown) })
+	defer stop()
+	cs := c.start(ctx)
+	if cs == nil {
+		cs = c.readLoop()
+	}
+	c.kick(cs)
+	<-c.writerDone
+	final := c.finalCause()
+	s.detach(c, final)
+	close(c.detached)
+	s.log.Debug("broker: connection ended", "client", c.clientID, "transport", string(c.transport), "cause", final.String())
+}
+
+// start performs the TLS handshake, if any, and the CONNECT exchange. It
+// returns nil once the client has a session.
+func (c *conn) start(ctx context.Context) *cause {
+	deadline := time.Now().Add(c.srv.cfg.ConnectTimeout)
+	_ = c.nc.SetReadDeadline(deadline)
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		hctx, cancel := context.WithDeadline(ctx, deadline)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			c.srv.stats.connectsRefused.Add(1)
+			return &cause{event: reasonAuthError, detail: "TLS handshake: " + err.Error()}
+		}
+		c.certs = tc.ConnectionState().PeerCertificates
+	}
+	return c.connect(ctx)
+}
+
+// kick starts closing the connection for cs, from any goroutine: an MQTT 5
+// client that has its CONNACK is sent DISCONNECT with cs's reason code,
+// the outbox is closed, and the writer writes what is queued, closes the
+// socket and exits; the reader's next read then fails. Only the first
+// cause counts.
+func (c *conn) kick(cs *cause) {
+	c.mu.Lock()
+	if c.cause != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.cause = cs
+	c.mu.Unlock()
+	if cs.send && c.connected.Load() && c.version == packet.V5 { // connected orders the read of version
+		d := &packet.Disconnect{ReasonCode: cs.code}
+		d.Properties.ReasonString = cs.detail
+		c.out.closeWith(outItem{kind: outPacket, pkt: d})
+	} else {
+		c.out.close()
+	}
+	_ = c.nc.SetWriteDeadline(time.Now().Add(goodbyeTimeout))
+}
+
+// finalCause returns the recorded cause.
+func (c *conn) finalCause() *cause {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cause
+}
+
+// closeNet closes the socket once.
+func (c *conn) closeNet() {
+	c.once.Do(func() { _ = c.nc.Close() })
+}
+
+// send queues a packet the reader produced in answer to the client
+// (acknowledgements, SUBACK...). It returns a cause when the client has
+// let so much pile up that the connection must end.
+func (c *conn) send(it outItem) *cause {
+	if c.out.push(it, false) == overflow {
+		return causeOverflow
+	}
+	return nil
+}
+
+// sendAck queues an acknowledgement of type t.
+func (c *conn) sendAck(t packet.Type, id uint16, rc packet.ReasonCode) *cause {
+	return c.send(outItem{kind: outAck, ack: t, id: id, rc: rc})
+}
+
+// reasonString returns s for the Reason String of an acknowledgement, or
+// "" when the client asked for no problem information [MQTT-3.1.2-29].
+func (c *conn) reasonString(s string) string {
+	if !c.problemInfo {
+		return ""
+	}
+	return s
+}
