@@ -19,6 +19,7 @@ import (
 
 	"github.com/hob-iot/hob/internal/api"
 	"github.com/hob-iot/hob/internal/auth"
+	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/config"
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/pki"
@@ -28,20 +29,23 @@ import (
 
 // App is a running hob: its store, CA, keys and listeners.
 type App struct {
-	cfg      config.Config
-	log      *slog.Logger
-	st       store.Store
-	ca       *pki.Authority
-	keys     *auth.Keys
-	api      *api.Server
-	devices  *auth.Devices
-	banner   Banner
-	newAdmin *auth.AccessKey // the admin key, when this start created it
-	https    *http.Server
-	httpsLn  net.Listener
-	metrics  *http.Server
-	metLn    net.Listener
-	closed   atomic.Bool
+	cfg       config.Config
+	log       *slog.Logger
+	st        store.Store
+	ca        *pki.Authority
+	keys      *auth.Keys
+	api       *api.Server
+	devices   *auth.Devices
+	broker    *broker.Server
+	mqttLn    net.Listener
+	devMQTTLn net.Listener
+	banner    Banner
+	newAdmin  *auth.AccessKey // the admin key, when this start created it
+	https     *http.Server
+	httpsLn   net.Listener
+	metrics   *http.Server
+	metLn     net.Listener
+	closed    atomic.Bool
 	// metricSources are the components /metrics reports on.
 	metricSources []telemetry.Source
 }
@@ -101,11 +105,14 @@ func (a *App) openState(ctx context.Context) error {
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
 	}, authAdapter{authn}, api.Services{Things: reg, Certificates: reg, Policies: reg, Authorization: devs}, a.log)
-	return nil
+	return a.openBroker(account)
 }
 
-// listen binds the HTTPS and metrics listeners.
+// listen binds the HTTPS, MQTT and metrics listeners.
 func (a *App) listen() error {
+	if err := a.listenMQTT(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.cfg.HTTPSAddr)
 	if err != nil {
 		return fmt.Errorf("app: listening for HTTPS on %s: %w", a.cfg.HTTPSAddr, err)
@@ -113,6 +120,11 @@ func (a *App) listen() error {
 	a.httpsLn = tls.NewListener(ln, a.tlsConfig())
 	a.https = &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
+	// A TLSNextProto map turns off automatic HTTP/2 unless Protocols
+	// asks for it.
+	a.https.Protocols = new(http.Protocols)
+	a.https.Protocols.SetHTTP1(true)
+	a.https.Protocols.SetHTTP2(true)
 	if a.metLn, err = net.Listen("tcp", a.cfg.MetricsAddr); err != nil {
 		return fmt.Errorf("app: listening for metrics on %s: %w", a.cfg.MetricsAddr, err)
 	}
@@ -122,15 +134,16 @@ func (a *App) listen() error {
 
 // tlsConfig serves hob's server certificate and asks for, but does not
 // require, a client certificate: data-plane routes accept either one or
-// SigV4.
+// SigV4, and MQTT over ALPN x-amzn-mqtt-ca needs one. Certificates are
+// matched against the registry by fingerprint, not chained to hob's CA,
+// since AWS accepts registered certificates of any issuer (spec §5.1).
 func (a *App) tlsConfig() *tls.Config {
 	cert := a.ca.ServerTLSCertificate()
 	return &tls.Config{
 		Certificates: []tls.Certificate{cert},
-		ClientAuth:   tls.VerifyClientCertIfGiven,
-		ClientCAs:    a.ca.CAPool(),
+		ClientAuth:   tls.RequestClientCert,
 		MinVersion:   tls.VersionTLS12,
-		NextProtos:   []string{"h2", "http/1.1"},
+		NextProtos:   []string{"h2", "http/1.1", alpnMQTT},
 	}
 }
 
@@ -153,13 +166,21 @@ func (a *App) Banner() Banner { return a.banner }
 // down, giving in-flight requests cfg.ShutdownTimeout to finish.
 func (a *App) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
+	a.https.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){alpnMQTT: a.serveALPNMQTT(gctx)}
+	g.Go(func() error { return a.broker.Serve(gctx, a.mqttLn, broker.TransportTLS) })
+	if a.devMQTTLn != nil {
+		g.Go(func() error { return a.broker.Serve(gctx, a.devMQTTLn, broker.TransportDev) })
+	}
 	g.Go(func() error { return serve(a.https, a.httpsLn) })
 	g.Go(func() error { return serve(a.metrics, a.metLn) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 		defer cancel()
-		return errors.Join(a.https.Shutdown(sctx), a.metrics.Shutdown(sctx))
+		// The broker first: it ends the MQTT connections that ALPN handed
+		// over, which http.Server.Shutdown would otherwise wait for.
+		berr := a.broker.Close()
+		return errors.Join(berr, a.https.Shutdown(sctx), a.metrics.Shutdown(sctx))
 	})
 	err := g.Wait()
 	if ctx.Err() != nil && err == nil {
@@ -181,10 +202,13 @@ func (a *App) Close() error {
 		return nil
 	}
 	var errs []error
-	for _, ln := range []net.Listener{a.httpsLn, a.metLn} {
+	for _, ln := range []net.Listener{a.httpsLn, a.metLn, a.mqttLn, a.devMQTTLn} {
 		if ln != nil {
 			_ = ln.Close()
 		}
+	}
+	if a.broker != nil {
+		errs = append(errs, a.broker.Close())
 	}
 	if a.ca != nil {
 		errs = append(errs, a.ca.Close())

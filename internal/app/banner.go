@@ -10,6 +10,8 @@ import (
 // trust, and the admin key when it was created by this start.
 type Banner struct {
 	Endpoint    string
+	MQTT        string // host:port of MQTT over TLS
+	DevMQTT     string // host:port of --dev plain MQTT, or ""
 	CAFile      string
 	KeysFile    string
 	Region      string
@@ -21,10 +23,14 @@ type Banner struct {
 func (a *App) makeBanner() Banner {
 	b := Banner{
 		Endpoint: a.endpointURL(),
+		MQTT:     a.endpointHostPort(a.mqttLn),
 		CAFile:   absolute(a.ca.CACertPath()),
 		KeysFile: absolute(filepath.Join(a.cfg.DataDir, "access-keys.json")),
 		Region:   a.cfg.Region,
 		Dev:      a.cfg.Dev,
+	}
+	if a.devMQTTLn != nil {
+		b.DevMQTT = a.devMQTTLn.Addr().String()
 	}
 	if a.newAdmin != nil {
 		b.AccessKeyID, b.SecretKey = a.newAdmin.ID, a.newAdmin.Secret
@@ -40,6 +46,10 @@ func (b Banner) WriteTo(w io.Writer) (int64, error) {
 		n += k
 	}
 	p("\nhob is serving the AWS IoT API at %s\n", b.Endpoint)
+	p("MQTT over TLS (client certificates from aws iot create-keys-and-certificate): %s\n", b.MQTT)
+	if b.DevMQTT != "" {
+		p("MQTT without TLS (--dev, loopback only, every client is the dev principal): %s\n", b.DevMQTT)
+	}
 	if b.Dev {
 		p("WARNING: --dev: loopback only, and ANY well-formed SigV4 signature is accepted. Never expose this.\n")
 	}

@@ -85,6 +85,11 @@ func (a *App) healthHandler() http.Handler {
 
 // endpointURL is the HTTPS URL of the API as a user pastes it.
 func (a *App) endpointURL() string {
-	_, port, _ := net.SplitHostPort(a.httpsLn.Addr().String())
-	return "https://" + net.JoinHostPort(a.endpointHost(), port)
+	return "https://" + a.endpointHostPort(a.httpsLn)
+}
+
+// endpointHostPort is the endpoint host with ln's bound port.
+func (a *App) endpointHostPort(ln net.Listener) string {
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return net.JoinHostPort(a.endpointHost(), port)
 }
