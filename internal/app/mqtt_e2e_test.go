@@ -2,10 +2,7 @@ package app_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,54 +14,6 @@ import (
 
 	"github.com/hob-iot/hob/internal/testutil"
 )
-
-// thingPolicy lets a device connect as its own thing and use only its own
-// topics, the policy the ELF walk-through attaches (spec §2.4).
-const thingPolicy = `{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"},
- {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:us-east-1:123456789012:topic/elf/${iot:Connection.Thing.ThingName}"},
- {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:us-east-1:123456789012:topicfilter/elf/${iot:Connection.Thing.ThingName}"}]}`
-
-// device is a thing with its own certificate and the thing policy,
-// provisioned through hob's API exactly as a user would.
-type device struct {
-	name   string
-	certID string
-	tls    *tls.Config
-}
-
-func provision(t *testing.T, srv *testutil.Server, client *iot.Client, name string) device {
-	t.Helper()
-	ctx := context.Background()
-	kc, err := client.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String(name)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.AttachThingPrincipal(ctx, &iot.AttachThingPrincipalInput{ThingName: aws.String(name), Principal: kc.CertificateArn}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("p-" + name), PolicyDocument: aws.String(thingPolicy)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.AttachPolicy(ctx, &iot.AttachPolicyInput{PolicyName: aws.String("p-" + name), Target: kc.CertificateArn}); err != nil {
-		t.Fatal(err)
-	}
-	cert, err := tls.X509KeyPair([]byte(aws.ToString(kc.CertificatePem)), []byte(aws.ToString(kc.KeyPair.PrivateKey)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := os.ReadFile(srv.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(caPEM)
-	return device{name: name, certID: aws.ToString(kc.CertificateId),
-		tls: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}, ServerName: "localhost"}}
-}
 
 // connect opens an MQTT 3.1.1 session with paho.mqtt.golang, an
 // independent client, to addr over TLS with the device's certificate.
