@@ -6,10 +6,11 @@
 // # Request flow
 //
 // ServeHTTP reads the body (at most Config.MaxBodyBytes), authenticates the
-// request with SigV4, finds the route, rejects query parameters the
-// operation does not define, and calls the route's handler. A handler
-// returns a value that is encoded as the JSON body of a 200 answer (nil
-// means "{}"), or an error. Errors are turned into HTTP responses in one
+// request with SigV4 (data-plane routes also accept a registered client
+// certificate instead, spec §4.12), finds the route, rejects query
+// parameters the operation does not define, and calls the route's
+// handler. A handler returns a value that is encoded as the JSON body of a
+// 200 answer (nil means "{}"), or an error. Errors are turned into HTTP responses in one
 // place, writeError: an *iot.Error keeps its shape name, status and
 // message; anything else is logged and answered as InternalFailureException.
 //
@@ -47,16 +48,41 @@ type Config struct {
 	MaxBodyBytes int64       // larger bodies get RequestEntityTooLargeException
 }
 
-// Caller is who signed a request.
+// Caller is who made a request: the access key that signed it or, on a
+// data-plane route, the device whose client certificate authenticated it.
 type Caller struct {
-	AccessKeyID string
-	Principal   string // e.g. arn:aws:iam::123456789012:user/admin
+	AccessKeyID string // "" for a certificate caller
+	Principal   string // e.g. arn:aws:iam::123456789012:user/admin, or a cert ARN
+	// Policy is set for a certificate caller: its IoT policies decide
+	// what it may do. SigV4 callers have none, since hob has no IAM
+	// policies: any valid access key may call any operation.
+	Policy PolicyChecker
+}
+
+// PolicyChecker answers whether a certificate caller's IoT policies allow
+// action ("iot:Publish", ...) on resource (a full ARN).
+type PolicyChecker interface {
+	Allowed(action, resource string) bool
+}
+
+// allowed reports whether c may perform action on resource: SigV4 callers
+// always may, certificate callers when their policies say so.
+func (c Caller) allowed(action, resource string) bool {
+	return c.Policy == nil || c.Policy.Allowed(action, resource)
 }
 
 // Authenticator verifies a request's SigV4 signature for one of the given
 // signing names. Errors are *iot.Error values with AWS's 403 shapes.
 type Authenticator interface {
 	Authenticate(r *http.Request, body []byte, services ...string) (Caller, error)
+}
+
+// CertificateAuthenticator is an optional interface of an Authenticator:
+// it identifies a data-plane caller by the client certificate on the TLS
+// connection (spec §4.12, §5.1). The certificate must be registered and
+// ACTIVE; refusals are *iot.Error values (ForbiddenException, 403).
+type CertificateAuthenticator interface {
+	AuthenticateCertificate(r *http.Request) (Caller, error)
 }
 
 // Services are the domain operations the routes call. Each interface is
@@ -66,6 +92,7 @@ type Services struct {
 	Certificates  CertificateService
 	Policies      PolicyService
 	Authorization AuthorizationService
+	Data          DataService
 }
 
 // Server is the HTTP handler for hob's AWS APIs.
@@ -85,6 +112,7 @@ func New(cfg Config, authn Authenticator, svc Services, log *slog.Logger) *Serve
 	s.router.add(s.certificateRoutes()...)
 	s.router.add(s.policyRoutes()...)
 	s.router.add(s.authorizationRoutes()...)
+	s.router.add(s.dataRoutes()...)
 	return s
 }
 
@@ -119,7 +147,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (string, int) {
 	if rt != nil {
 		services = rt.services
 	}
-	id, err := s.auth.Authenticate(r, body, services...)
+	id, err := s.authenticate(r, body, rt, services)
 	if err != nil {
 		return opName(rt), s.writeError(w, err)
 	}
@@ -135,6 +163,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (string, int) {
 		return rt.op, s.writeError(w, err)
 	}
 	return rt.op, s.writeJSON(w, http.StatusOK, out)
+}
+
+// authenticate identifies r's caller: by SigV4 for the given signing
+// names or, on a route that accepts one, by the client certificate of a
+// request that carries no signature (spec §4.12). Control-plane routes
+// are SigV4 only.
+func (s *Server) authenticate(r *http.Request, body []byte, rt *route, services []string) (Caller, error) {
+	if rt != nil && rt.certificates && certificateOnly(r) {
+		if ca, ok := s.auth.(CertificateAuthenticator); ok {
+			return ca.AuthenticateCertificate(r)
+		}
+	}
+	return s.auth.Authenticate(r, body, services...)
+}
+
+// certificateOnly reports whether r came with a client certificate and
+// without a SigV4 signature (header or presigned URL).
+func certificateOnly(r *http.Request) bool {
+	return r.TLS != nil && len(r.TLS.PeerCertificates) > 0 &&
+		r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Signature") == ""
 }
 
 func opName(rt *route) string {

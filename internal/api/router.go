@@ -14,13 +14,23 @@ type route struct {
 	segments []string
 	query    []string
 	services []string
-	handle   handlerFunc
+	// certificates lets a request without a signature authenticate with
+	// its TLS client certificate (data-plane routes, spec §4.12).
+	certificates bool
+	handle       handlerFunc
 }
 
 // iotRoute makes a control-plane route. path is the botocore requestUri.
 func iotRoute(op, method, path string, query []string, h handlerFunc) route {
 	return route{op: op, method: method, segments: splitPath(path), query: query,
 		services: controlPlane, handle: h}
+}
+
+// dataRoute makes an iot-data route: signed for "iotdata" or
+// "iotdevicegateway", or authenticated by a client certificate.
+func dataRoute(op, method, path string, query []string, h handlerFunc) route {
+	return route{op: op, method: method, segments: splitPath(path), query: query,
+		services: dataPlane, certificates: true, handle: h}
 }
 
 // router finds routes by method and raw path.

@@ -71,8 +71,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 	return a, nil
 }
 
-// openState opens the data folder, store, CA and access keys and builds
-// the API on them.
+// openState opens the data folder, store, CA, access keys and broker, and
+// builds the API on them.
 func (a *App) openState(ctx context.Context) error {
 	if err := ensureDataDir(a.cfg.DataDir); err != nil {
 		return err
@@ -99,13 +99,17 @@ func (a *App) openState(ctx context.Context) error {
 	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
 	reg, devs := NewRegistryAndDevices(st, account, a.ca, a.log, nil)
 	a.devices = devs
+	if err := a.openBroker(account); err != nil {
+		return err
+	}
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
 	a.api = api.New(api.Config{
 		Account:      account,
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
-	}, authAdapter{authn}, api.Services{Things: reg, Certificates: reg, Policies: reg, Authorization: devs}, a.log)
-	return a.openBroker(account)
+	}, authAdapter{a: authn, devs: devs}, api.Services{Things: reg, Certificates: reg, Policies: reg,
+		Authorization: devs, Data: dataAdapter{a.broker}}, a.log)
+	return nil
 }
 
 // listen binds the HTTPS, MQTT and metrics listeners.
@@ -217,15 +221,4 @@ func (a *App) Close() error {
 		errs = append(errs, a.st.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// authAdapter turns auth's identities into the api's callers.
-type authAdapter struct{ a *auth.Authenticator }
-
-func (ad authAdapter) Authenticate(r *http.Request, body []byte, services ...string) (api.Caller, error) {
-	id, err := ad.a.Authenticate(r, body, services...)
-	if err != nil {
-		return api.Caller{}, err
-	}
-	return api.Caller{AccessKeyID: id.AccessKeyID, Principal: id.Principal}, nil
 }

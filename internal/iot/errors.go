@@ -39,6 +39,10 @@ const (
 	MissingAuthenticationToken  Code = "MissingAuthenticationTokenException"
 	AccessDeniedException       Code = "AccessDeniedException"
 
+	// ForbiddenException is iot-data's answer to a device whose IoT
+	// policies do not allow the call (spec §3.7, §4.12).
+	ForbiddenException Code = "ForbiddenException"
+
 	// Front-end errors that no service model lists: a request that names no
 	// operation, one hob does not implement yet, and a body over the limit.
 	UnknownOperationException      Code = "UnknownOperationException"
@@ -71,6 +75,7 @@ var statusOf = map[Code]int{
 	IncompleteSignature:                http.StatusForbidden,
 	MissingAuthenticationToken:         http.StatusForbidden,
 	AccessDeniedException:              http.StatusForbidden,
+	ForbiddenException:                 http.StatusForbidden,
 	UnknownOperationException:          http.StatusNotFound,
 	NotImplementedException:            http.StatusNotImplemented,
 	RequestEntityTooLargeException:     http.StatusRequestEntityTooLarge,
