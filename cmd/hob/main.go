@@ -29,6 +29,7 @@ and the access keys.
 
 Usage:
   hob serve [options]   start the server (see hob serve --help for options)
+  hob bench [options]   measure an MQTT broker, hob or another (hob bench --help)
   hob version           print hob's version
   hob help              print this text
 
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "bench":
+		return bench(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "hob %s\n", buildVersion())
 		return 0
