@@ -51,8 +51,19 @@ type Config struct {
 	WriteTimeout time.Duration
 	// OutboundQueue is how many packets may wait for a connection's
 	// writer. When it is full, QoS 0 messages to that client are dropped
-	// and QoS 1 messages wait in the session instead.
+	// (a client's, after up to PublishBackpressure) and QoS 1 messages
+	// wait in the session instead.
 	OutboundQueue int
+	// PublishBackpressure is how long routing a client's QoS 0 message
+	// may wait for room in a subscriber's full outbound queue before
+	// dropping it: the publisher's reader stops reading meanwhile, which
+	// passes the subscriber's pace back to the publisher through TCP
+	// instead of dropping at once. The wait is per delivery, and a queue
+	// whose writer made no progress during a wait that ran out drops
+	// without waiting until its writer takes again, so a client that does
+	// not read costs publishers one wait, not one per message. 0 drops at
+	// once.
+	PublishBackpressure time.Duration
 	// MaxQueuedPerSession bounds the QoS 1 messages a session holds that
 	// are not in flight: while its client is offline, or its in-flight
 	// window is full. Beyond it new messages are dropped and counted.
@@ -96,6 +107,7 @@ func DefaultConfig(account iot.Account) Config {
 		ConnectTimeout:         10 * time.Second,
 		WriteTimeout:           30 * time.Second,
 		OutboundQueue:          1024,
+		PublishBackpressure:    5 * time.Millisecond,
 		MaxQueuedPerSession:    1000,
 		MaxInflight:            100,
 		TopicAliasMaximum:      8,
@@ -141,6 +153,9 @@ func (c *Config) Validate() error {
 func (c *Config) validateDurations(bad func(field, format string, args ...any)) {
 	if c.SessionExpiry < 0 || c.SessionExpiry > time.Duration(1<<32-1)*time.Second {
 		bad("SessionExpiry", "%v is not within 0..4294967295s", c.SessionExpiry)
+	}
+	if c.PublishBackpressure < 0 {
+		bad("PublishBackpressure", "must not be negative, not %v", c.PublishBackpressure)
 	}
 	if c.MinKeepAlive < 0 || c.MaxKeepAlive < 0 || c.MaxKeepAlive > 65535*time.Second {
 		bad("MaxKeepAlive", "keep-alive bounds %v..%v are not within 0..65535s", c.MinKeepAlive, c.MaxKeepAlive)

@@ -38,9 +38,15 @@
 // Each connection has a reader goroutine (the one running ServeConn) and
 // a writer goroutine that drains a bounded outbox; no lock is held while
 // writing to the network. A publisher delivers by appending to each
-// subscriber's outbox: a QoS 0 message meeting a full outbox is dropped
-// and counted, a QoS 1 message waits in the subscriber's session, up to
-// Config.MaxQueuedPerSession, so a slow subscriber never stalls anyone.
+// subscriber's outbox: a client's QoS 0 message meeting a full outbox
+// waits up to Config.PublishBackpressure for the subscriber's writer to
+// make room (its publisher's reader stops reading meanwhile, which passes
+// the subscriber's pace back through TCP), and is dropped and counted
+// if none comes; an outbox whose writer made no progress during such a wait
+// drops at once until it does. A QoS 1 message waits in the subscriber's
+// session, up to Config.MaxQueuedPerSession. So a slow subscriber stalls
+// a publisher for at most that bound per message, and one that does not
+// read at all, once.
 // Durable writes go through one persister goroutine that batches them.
 // LOCKING.md lists the locks and their order.
 //

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"sync"
+	"time"
 
 	"github.com/hob-iot/hob/internal/mqtt/packet"
 )
@@ -55,6 +56,15 @@ type outbox struct {
 	soft   int
 	hard   int
 	wake   chan struct{} // capacity 1: something was pushed, or the box closed
+	// room, guarded by mu, is made by a pushWait that finds the box full
+	// and closed (then cleared) by the next take or close: it wakes every
+	// publisher waiting for room. stalled, guarded by mu, is set when such
+	// a wait ran out with no take meanwhile, and cleared by take: until
+	// the writer takes again, pushWait drops at once. takes, guarded by
+	// mu, counts takes.
+	room    chan struct{}
+	stalled bool
+	takes   uint64
 }
 
 func newOutbox(soft, hard int) outbox {
@@ -81,6 +91,72 @@ func (o *outbox) push(it outItem, droppable bool) pushResult {
 	return pushed
 }
 
+// pushWait queues the droppable item it like push, but when the box is
+// full waits up to d, with no lock held, for the writer to take what
+// waits, then tries again; it drops when d runs out (and marks the box
+// stalled, see room) or the box is stalled already.
+func (o *outbox) pushWait(it outItem, d time.Duration) pushResult {
+	var t *time.Timer
+	var since uint64 // o.takes when the wait began
+	defer func() {
+		if t != nil {
+			t.Stop()
+			timers.Put(t)
+		}
+	}()
+	for {
+		o.mu.Lock()
+		switch {
+		case o.closed:
+			o.mu.Unlock()
+			return closed
+		case len(o.items) < o.soft:
+			o.items = append(o.items, it)
+			o.mu.Unlock()
+			o.signal()
+			return pushed
+		case o.stalled:
+			o.mu.Unlock()
+			return dropped
+		}
+		if o.room == nil {
+			o.room = make(chan struct{})
+		}
+		room := o.room
+		if t == nil {
+			since = o.takes
+			t = timers.Get().(*time.Timer)
+			t.Reset(d)
+		}
+		o.mu.Unlock()
+		select {
+		case <-room:
+		case <-t.C:
+			o.mu.Lock()
+			if o.takes == since { // the writer took nothing meanwhile
+				o.stalled = true
+			}
+			o.mu.Unlock()
+			return o.push(it, true)
+		}
+	}
+}
+
+// timers holds stopped timers for pushWait, so waiting allocates nothing.
+var timers = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}}
+
+// wakeLocked wakes the publishers waiting for room.
+func (o *outbox) wakeLocked() {
+	if o.room != nil {
+		close(o.room)
+		o.room = nil
+	}
+}
+
 func (o *outbox) signal() {
 	select {
 	case o.wake <- struct{}{}:
@@ -96,6 +172,9 @@ func (o *outbox) take(buf []outItem) ([]outItem, bool) {
 	items := o.items
 	o.items = buf[:0]
 	done := o.closed
+	o.stalled = false
+	o.takes++
+	o.wakeLocked()
 	o.mu.Unlock()
 	return items, done
 }
@@ -106,6 +185,7 @@ func (o *outbox) close() bool {
 	o.mu.Lock()
 	was := o.closed
 	o.closed = true
+	o.wakeLocked()
 	o.mu.Unlock()
 	o.signal()
 	return !was
@@ -122,6 +202,7 @@ func (o *outbox) closeWith(it outItem) bool {
 	}
 	o.items = append(o.items, it)
 	o.closed = true
+	o.wakeLocked()
 	o.mu.Unlock()
 	o.signal()
 	return true

@@ -61,7 +61,14 @@ func (w *waiter) done(err error) {
 
 // durable collects, for one publish, the writes to wait for. Its zero
 // value waits for nothing and allocates nothing until a write is added.
-type durable struct{ w *waiter }
+type durable struct {
+	w *waiter
+	// push is set for a client's PUBLISH, routed by its connection's
+	// reader with no lock held: a QoS 0 delivery meeting a full outbox
+	// may wait for room (Config.PublishBackpressure), which stops the
+	// reader and so pushes back on the publisher through TCP.
+	push bool
+}
 
 // add registers one more write and returns the waiter to give it. A nil
 // durable registers nothing.

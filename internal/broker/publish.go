@@ -39,7 +39,7 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 		return c.refusePublish(p, packet.NotAuthorized, reasonForbidden, "iot:Publish denied on "+name)
 	}
 	m := c.newMessage(p, name, arn)
-	var d durable
+	d := durable{push: true}
 	if m.Retain && !s.storeRetained(m, &d) {
 		return c.refusePublish(p, packet.QuotaExceeded, reasonThrottled, "the retained message limit is reached")
 	}

@@ -78,8 +78,9 @@ func newSession(s *Server, clientID string, v packet.Version) *session {
 // room and is dropped otherwise (counted). QoS 1 and 2 go in flight if
 // the connection's window allows, else wait in the session, up to
 // MaxQueuedPerSession; a persistent session's are written to the store
-// first, and d collects the writes its publisher waits for. deliver never
-// blocks on the client.
+// first, and d collects the writes its publisher waits for. deliver
+// blocks on the client only to pass back-pressure to a client publishing
+// QoS 0 (d.push), and for at most Config.PublishBackpressure (see deliver0).
 func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32, d *durable) {
 	s := ss.srv
 	pr := ss.principal.Load()
@@ -95,7 +96,7 @@ func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32
 	if qos == packet.QoS0 {
 		c := ss.conn
 		ss.mu.Unlock()
-		ss.deliver0(c, m, retain, ids)
+		ss.deliver0(c, m, retain, ids, d != nil && d.push)
 		return
 	}
 	if ss.pending.len() >= s.cfg.MaxQueuedPerSession {
@@ -112,13 +113,23 @@ func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32
 	ss.mu.Unlock()
 }
 
-// deliver0 queues a QoS 0 message on connection c, if any.
-func (ss *session) deliver0(c *conn, m *Message, retain bool, ids []uint32) {
+// deliver0 queues a QoS 0 message on connection c, if any. When wait is
+// set (a client's PUBLISH, routed by its reader with no lock held) and
+// the outbox is full, it waits up to Config.PublishBackpressure for room
+// before dropping.
+func (ss *session) deliver0(c *conn, m *Message, retain bool, ids []uint32, wait bool) {
 	if c == nil {
 		ss.srv.stats.dropOffl.Add(1) // QoS 0 is not kept for offline sessions (spec §4.4)
 		return
 	}
-	switch c.out.push(outItem{kind: outPublish, msg: m, retain: retain, ids: ids}, true) {
+	it := outItem{kind: outPublish, msg: m, retain: retain, ids: ids}
+	var r pushResult
+	if bp := ss.srv.cfg.PublishBackpressure; wait && bp > 0 {
+		r = c.out.pushWait(it, bp)
+	} else {
+		r = c.out.push(it, true)
+	}
+	switch r {
 	case dropped:
 		ss.srv.stats.dropQueue.Add(1)
 	case overflow:
