@@ -134,6 +134,10 @@ func TestServer_Session_QueueLimit(t *testing.T) {
 	c.subscribe(1, "t")
 	c.send(&packet.Disconnect{})
 	c.expectClosed()
+	// The client sees the close before the server has taken the session
+	// offline; publish only once it has, or a message may still go to the
+	// old connection instead of the queue.
+	eventually(t, "the session to go offline", func() bool { return s.Stats().Connections == 0 })
 	pub := dial(t, s, packet.V311, "pub")
 	for range 5 {
 		pub.publish("t", 1, false, "x")
