@@ -29,6 +29,7 @@ func TestServer_Session_PersistentKeepsSubscriptionsAndQueue(t *testing.T) {
 			c.subscribe(1, "cmd/#")
 			c.send(&packet.Disconnect{})
 			c.expectClosed()
+			eventually(t, "the session to go offline", func() bool { return s.Stats().Connections == 0 })
 
 			pub := dial(t, s, v, "pub")
 			pub.publish("cmd/a", 1, false, "while away")
