@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/mqtt/packet"
@@ -38,9 +39,29 @@ func (c *conn) allowed(action, resource string) bool {
 	if !d.Allowed {
 		c.srv.log.Info("broker: denied", "client", c.clientID, "principal", c.principalID,
 			"action", action, "resource", resource, "reason", d.Reason.String(),
-			"policy", d.Policy, "statement", d.Statement, "sid", d.Sid)
+			"policy", policyName(c.principal, d.Policy), "statement", d.Statement, "sid", d.Sid)
 	}
 	return d.Allowed
+}
+
+// policyNamer is what a Principal may also implement so that denial logs
+// name the deciding policy instead of giving its index.
+type policyNamer interface {
+	PolicyNames() []string
+}
+
+// policyName names policy index i of p for a log line: its name when p
+// tells names, else the index; "" when no policy decided (implicit deny).
+func policyName(p Principal, i int) string {
+	if i < 0 {
+		return ""
+	}
+	if pn, ok := p.(policyNamer); ok {
+		if names := pn.PolicyNames(); i < len(names) {
+			return names[i]
+		}
+	}
+	return strconv.Itoa(i)
 }
 
 // authenticate identifies the client through the Authorizer and checks
