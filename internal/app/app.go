@@ -43,6 +43,8 @@ type App struct {
 	newAdmin  *auth.AccessKey // the admin key, when this start created it
 	https     *http.Server
 	httpsLn   net.Listener
+	ws        *wsHandler // MQTT over WebSocket at GET /mqtt on https
+	runCtx    context.Context
 	metrics   *http.Server
 	metLn     net.Listener
 	closed    atomic.Bool
@@ -103,6 +105,7 @@ func (a *App) openState(ctx context.Context) error {
 		return err
 	}
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
+	a.ws = newWSHandler(authn, a.broker, &a.runCtx)
 	a.api = api.New(api.Config{
 		Account:      account,
 		DataEndpoint: a.endpointHost(),
@@ -122,7 +125,7 @@ func (a *App) listen() error {
 		return fmt.Errorf("app: listening for HTTPS on %s: %w", a.cfg.HTTPSAddr, err)
 	}
 	a.httpsLn = tls.NewListener(ln, a.tlsConfig())
-	a.https = &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second,
+	a.https = &http.Server{Handler: httpsHandler{api: a.api, ws: a.ws}, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
 	// A TLSNextProto map turns off automatic HTTP/2 unless Protocols
 	// asks for it.
@@ -170,6 +173,7 @@ func (a *App) Banner() Banner { return a.banner }
 // down, giving in-flight requests cfg.ShutdownTimeout to finish.
 func (a *App) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
+	a.runCtx = gctx // the WebSocket handler's connections end with it
 	a.https.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){alpnMQTT: a.serveALPNMQTT(gctx)}
 	g.Go(func() error { return a.broker.Serve(gctx, a.mqttLn, broker.TransportTLS) })
 	if a.devMQTTLn != nil {

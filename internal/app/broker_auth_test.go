@@ -59,4 +59,9 @@ func TestBrokerAuthorizer_Authenticate(t *testing.T) {
 	if p != nil || !errors.Is(err, auth.ErrNoCertificate) {
 		t.Fatalf("WebSocket client without certificate: %v, %v; want ErrNoCertificate and a nil Principal", p, err)
 	}
+	p, err = b.Authenticate(ctx, broker.ConnInfo{ClientID: "c1", Transport: broker.TransportWebSocket, SigV4AccessKeyID: "AKIDEXAMPLE"})
+	if err != nil || !p.Authorize(policy.ActionConnect, clientRes).Allowed ||
+		!p.Authorize(policy.ActionPublish, account.ARN(iot.TypeTopic, "any/topic")).Allowed {
+		t.Fatalf("WebSocket client with a verified access key: %v, %v; want a principal that allows everything", p, err)
+	}
 }

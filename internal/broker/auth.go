@@ -28,7 +28,8 @@ type ConnInfo struct {
 	// verified against hob's CA by the TLS layer when it could be (empty on
 	// WebSocket and dev connections).
 	Certificates []*x509.Certificate
-	// SigV4AccessKeyID is the access key that signed a WebSocket URL.
+	// SigV4AccessKeyID is the access key that signed a WebSocket URL:
+	// ServeConn takes it from a net.Conn that implements SigV4Conn.
 	SigV4AccessKeyID string
 	RemoteAddr       net.Addr
 	// CleanStart is false when the client asks for a persistent session;
@@ -37,6 +38,15 @@ type ConnInfo struct {
 	CleanStart bool
 	HasWill    bool
 	WillTopic  string
+}
+
+// SigV4Conn is implemented by a net.Conn whose client was authenticated
+// with SigV4 before it reached the broker: app's WebSocket adapter, after
+// verifying the presigned upgrade URL (spec §5.3). The broker copies
+// SigV4AccessKeyID into ConnInfo.SigV4AccessKeyID.
+type SigV4Conn interface {
+	net.Conn
+	SigV4AccessKeyID() string
 }
 
 // Authorizer decides who a connecting client is. app implements it over

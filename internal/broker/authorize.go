@@ -81,6 +81,9 @@ func (c *conn) authenticate(ctx context.Context, p *packet.Connect) *cause {
 	if p.Will != nil {
 		info.WillTopic = p.Will.Topic
 	}
+	if sc, ok := c.nc.(SigV4Conn); ok {
+		info.SigV4AccessKeyID = sc.SigV4AccessKeyID()
+	}
 	actx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
 	pr, err := s.authz.Authenticate(actx, info)
 	cancel()

@@ -13,7 +13,8 @@
 //
 // The exit code is 0 when the mode finished, 1 when the connection, the
 // subscribe or the publish failed or the server closed the connection, and
-// 2 when --timeout ms passed first. It talks only to --url.
+// 2 when --timeout ms passed first. It talks only to --url, or with
+// --wsurl to that wss:// URL (e.g. a SigV4 presigned one, query included).
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
@@ -30,6 +31,7 @@ const { values: opt } = parseArgs({
     qos: { type: 'string', default: '1' },
     version: { type: 'string', default: '4' },
     alpn: { type: 'string' },
+    wsurl: { type: 'string' },
     message: { type: 'string', default: 'hello from MQTT.js' },
     retain: { type: 'boolean', default: false },
     count: { type: 'string', default: '1' },
@@ -66,6 +68,13 @@ if (opt.ca) options.ca = fs.readFileSync(opt.ca);
 if (opt.cert) options.cert = fs.readFileSync(opt.cert);
 if (opt.key) options.key = fs.readFileSync(opt.key);
 if (opt.alpn) options.ALPNProtocols = [opt.alpn];
+if (opt.wsurl) {
+  // MQTT.js drops the query string from the URL it is given; the AWS
+  // SDKs hand it the presigned URL through transformWsUrl.
+  const u = new URL(opt.wsurl);
+  opt.url = `${u.protocol}//${u.host}${u.pathname}`;
+  options.transformWsUrl = () => opt.wsurl;
+}
 
 const qos = Number(opt.qos);
 const want = opt.mode === 'pub' ? 0 : Number(opt.count);

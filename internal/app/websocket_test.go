@@ -1,0 +1,197 @@
+package app_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/eclipse/paho.golang/packets"
+	"github.com/eclipse/paho.golang/paho"
+	"github.com/gorilla/websocket"
+
+	"github.com/hob-iot/hob/internal/testutil"
+)
+
+// emptySHA256 is the payload hash of a presigned WebSocket URL.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// presignMQTT presigns wss://{srv}/mqtt as the AWS SDKs do (spec §5.3).
+func presignMQTT(t *testing.T, srv *testutil.Server, secret, service string) string {
+	t.Helper()
+	u := strings.Replace(srv.URL, "https://", "wss://", 1) + "/mqtt?X-Amz-Expires=300"
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := aws.Credentials{AccessKeyID: srv.AccessKeyID, SecretAccessKey: secret}
+	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, emptySHA256, service, "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
+}
+
+// caTLS trusts hob's CA.
+func caTLS(t *testing.T, srv *testutil.Server) *tls.Config {
+	t.Helper()
+	pem, err := os.ReadFile(srv.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	return &tls.Config{RootCAs: pool}
+}
+
+// wsNetConn is a minimal net.Conn over a WebSocket for the MQTT client.
+type wsNetConn struct {
+	*websocket.Conn
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (c *wsNetConn) Read(p []byte) (int, error) {
+	for {
+		if c.r == nil {
+			_, r, err := c.NextReader()
+			if err != nil {
+				return 0, err
+			}
+			c.r = r
+		}
+		n, err := c.r.Read(p)
+		if errors.Is(err, io.EOF) {
+			c.r = nil
+			if n == 0 {
+				continue
+			}
+			err = nil
+		}
+		return n, err
+	}
+}
+
+func (c *wsNetConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.WriteMessage(websocket.BinaryMessage, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (c *wsNetConn) SetDeadline(t time.Time) error {
+	return errors.Join(c.SetReadDeadline(t), c.SetWriteDeadline(t))
+}
+
+var _ net.Conn = (*wsNetConn)(nil)
+
+func TestWebSocket_PresignedURL_MQTTRoundTrip(t *testing.T) {
+	srv := testutil.StartServer(t)
+	for _, service := range []string{"iotdevicegateway", "iotdata"} {
+		t.Run(service, func(t *testing.T) {
+			d := websocket.Dialer{TLSClientConfig: caTLS(t, srv), Subprotocols: []string{"mqtt"}, HandshakeTimeout: 5 * time.Second}
+			ws, resp, err := d.Dial(presignMQTT(t, srv, srv.SecretAccessKey, service), nil)
+			if err != nil {
+				t.Fatalf("dial: %v (%v)", err, resp)
+			}
+			if ws.Subprotocol() != "mqtt" {
+				t.Fatalf("subprotocol %q, want mqtt", ws.Subprotocol())
+			}
+			msgs := make(chan *paho.Publish, 4)
+			pc := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(&wsNetConn{Conn: ws}),
+				OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
+					msgs <- pr.Packet
+					return true, nil
+				}},
+				OnClientError: func(error) {}})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			ca, err := pc.Connect(ctx, &paho.Connect{ClientID: "ws-" + service, CleanStart: true, KeepAlive: 60})
+			if err != nil || ca.ReasonCode != 0 {
+				t.Fatalf("connect: %v %+v", err, ca)
+			}
+			defer pc.Disconnect(&paho.Disconnect{})
+			topic := "ws/" + service
+			if _, err := pc.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}}); err != nil {
+				t.Fatalf("subscribe: %v", err)
+			}
+			if _, err := pc.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte("over websocket")}); err != nil {
+				t.Fatalf("publish: %v", err)
+			}
+			select {
+			case p := <-msgs:
+				if p.Topic != topic || string(p.Payload) != "over websocket" {
+					t.Fatalf("got %s %q", p.Topic, p.Payload)
+				}
+			case <-ctx.Done():
+				t.Fatal("no message")
+			}
+		})
+	}
+}
+
+func TestWebSocket_WrongSecret_Forbidden(t *testing.T) {
+	srv := testutil.StartServer(t)
+	d := websocket.Dialer{TLSClientConfig: caTLS(t, srv), Subprotocols: []string{"mqtt"}, HandshakeTimeout: 5 * time.Second}
+	ws, resp, err := d.Dial(presignMQTT(t, srv, "wrong"+srv.SecretAccessKey, "iotdevicegateway"), nil)
+	if err == nil {
+		ws.Close()
+		t.Fatal("dial with a wrong secret succeeded")
+	}
+	if resp == nil {
+		t.Fatalf("dial: %v, no response", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("x-amzn-ErrorType") == "" || !strings.Contains(string(body), `"message"`) {
+		t.Fatalf("wrong secret: %d %q %s", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"), body)
+	}
+}
+
+func TestWebSocket_OtherRequestsReachTheAPI(t *testing.T) {
+	srv := testutil.StartServer(t)
+	// A plain GET /mqtt is no upgrade: the api answers it.
+	resp, err := srv.HTTPClient(t).Get(srv.URL + "/mqtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusSwitchingProtocols || resp.Header.Get("x-amzn-ErrorType") == "" {
+		t.Fatalf("GET /mqtt without upgrade: %d %q", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"))
+	}
+}
+
+func TestMQTTJS_WebSocketWithPresignedURL(t *testing.T) {
+	dir := mqttjsDir(t)
+	srv := testutil.StartServer(t)
+	for _, version := range []string{"4", "5"} {
+		t.Run("v"+version, func(t *testing.T) {
+			topic := "ws/js" + version
+			all := []string{"client.mjs", "--ca", srv.CAFile, "--id", "js-ws-" + version, "--timeout", "10000",
+				"--wsurl", presignMQTT(t, srv, srv.SecretAccessKey, "iotdevicegateway"), "--mode", "roundtrip",
+				"--topic", topic, "--qos", "1", "--version", version, "--message", "hello wss"}
+			r := runTool(t, 20*time.Second, dir, "node", all...)
+			var res mqttjsResult
+			if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+				t.Fatalf("node: exit %d, output %q, stderr %q: %v", r.code, r.stdout, r.stderr, err)
+			}
+			if r.code != 0 || !slices.Equal(res.Granted, []int{1}) || len(res.Received) != 1 ||
+				res.Received[0].Topic != topic || res.Received[0].Payload != "hello wss" {
+				t.Fatalf("MQTT.js over wss: exit %d, %+v", r.code, res)
+			}
+		})
+	}
+}
