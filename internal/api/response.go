@@ -34,14 +34,25 @@ type errorBody struct {
 	ResourceArn string `json:"resourceArn,omitempty"`
 }
 
-// writeError is the one place where errors become HTTP responses: the
-// x-amzn-ErrorType header names the shape, the status is AWS's for it, the
-// body carries the message (spec §3.0). Errors that are not *iot.Error are
-// hob's own failures: logged, and answered without their details.
+// writeError is the one place where the API's errors become HTTP
+// responses. Errors that are not *iot.Error are hob's own failures:
+// logged, and answered without their details.
 func (s *Server) writeError(w http.ResponseWriter, err error) int {
+	if _, ok := iot.AsError(err); !ok {
+		s.log.Error("api: internal error", "err", err)
+	}
+	return WriteError(w, err)
+}
+
+// WriteError answers with err in AWS's rest-json error shape: the
+// x-amzn-ErrorType header names the shape, the status is AWS's for it, the
+// body carries the message (spec §3.0). An error that is not an *iot.Error
+// is answered as InternalFailureException without its details; the caller
+// logs it. It returns the status written. Other handlers on the same port
+// (the MQTT WebSocket upgrade) use it so every error there looks alike.
+func WriteError(w http.ResponseWriter, err error) int {
 	e, ok := iot.AsError(err)
 	if !ok {
-		s.log.Error("api: internal error", "err", err)
 		e = iot.Errorf(iot.InternalFailureException, "internal failure; the server log has the details")
 	}
 	body, _ := json.Marshal(errorBody{Message: e.Message, ResourceID: e.ResourceID, ResourceArn: e.ResourceArn})

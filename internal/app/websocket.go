@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/hob-iot/hob/internal/api"
 	"github.com/hob-iot/hob/internal/auth"
 	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/iot"
@@ -73,11 +73,11 @@ func newWSHandler(authn *auth.Authenticator, b *broker.Server, ctx *context.Cont
 func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, err := h.authn.AuthenticatePresigned(r, wsServices...)
 	if err != nil {
-		writeIoTError(w, err)
+		api.WriteError(w, err)
 		return
 	}
 	if !slices.Contains(websocket.Subprotocols(r), mqttSubprotocol) {
-		writeIoTError(w, iot.Errorf(iot.InvalidRequestException, "Sec-WebSocket-Protocol: mqtt is required"))
+		api.WriteError(w, iot.Errorf(iot.InvalidRequestException, "Sec-WebSocket-Protocol: mqtt is required"))
 		return
 	}
 	c, err := h.upgrader.Upgrade(w, r, nil)
@@ -89,22 +89,6 @@ func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx = *h.ctx
 	}
 	h.broker.ServeConn(ctx, &wsConn{ws: c, accessKeyID: id.AccessKeyID}, broker.TransportWebSocket)
-}
-
-// writeIoTError answers with AWS's error shape, as api's writeError does:
-// the x-amzn-ErrorType header and a {"message":...} body.
-func writeIoTError(w http.ResponseWriter, err error) {
-	e, ok := iot.AsError(err)
-	if !ok {
-		e = iot.Errorf(iot.InternalFailureException, "internal failure; the server log has the details")
-	}
-	body, _ := json.Marshal(struct {
-		Message string `json:"message"`
-	}{e.Message})
-	w.Header().Set("x-amzn-ErrorType", string(e.Code))
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.Status())
-	_, _ = w.Write(body)
 }
 
 // wsConn adapts a WebSocket connection to the net.Conn the broker reads
