@@ -5,14 +5,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +19,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 	"github.com/gorilla/websocket"
 
+	"github.com/hob-iot/hob/internal/app"
 	"github.com/hob-iot/hob/internal/testutil"
 )
 
@@ -56,49 +54,6 @@ func caTLS(t *testing.T, srv *testutil.Server) *tls.Config {
 	return &tls.Config{RootCAs: pool}
 }
 
-// wsNetConn is a minimal net.Conn over a WebSocket for the MQTT client.
-type wsNetConn struct {
-	*websocket.Conn
-	mu sync.Mutex
-	r  io.Reader
-}
-
-func (c *wsNetConn) Read(p []byte) (int, error) {
-	for {
-		if c.r == nil {
-			_, r, err := c.NextReader()
-			if err != nil {
-				return 0, err
-			}
-			c.r = r
-		}
-		n, err := c.r.Read(p)
-		if errors.Is(err, io.EOF) {
-			c.r = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-func (c *wsNetConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.WriteMessage(websocket.BinaryMessage, p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-func (c *wsNetConn) SetDeadline(t time.Time) error {
-	return errors.Join(c.SetReadDeadline(t), c.SetWriteDeadline(t))
-}
-
-var _ net.Conn = (*wsNetConn)(nil)
-
 func TestWebSocket_PresignedURL_MQTTRoundTrip(t *testing.T) {
 	srv := testutil.StartServer(t)
 	for _, service := range []string{"iotdevicegateway", "iotdata"} {
@@ -112,7 +67,7 @@ func TestWebSocket_PresignedURL_MQTTRoundTrip(t *testing.T) {
 				t.Fatalf("subprotocol %q, want mqtt", ws.Subprotocol())
 			}
 			msgs := make(chan *paho.Publish, 4)
-			pc := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(&wsNetConn{Conn: ws}),
+			pc := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(app.NewWSConn(ws)),
 				OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 					msgs <- pr.Packet
 					return true, nil
