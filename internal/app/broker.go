@@ -27,6 +27,11 @@ func (a *App) openBroker(account iot.Account) error {
 	cfg := broker.DefaultConfig(account)
 	cfg.QoS2 = a.cfg.QoS2
 	cfg.SessionExpiry = a.cfg.SessionExpiry
+	cfg.MaxFiltersPerSubscribe = a.cfg.MQTTMaxFiltersPerSubscribe
+	cfg.MaxSubscriptions = a.cfg.MQTTMaxSubscriptions
+	cfg.MaxConnectsPerSecond = a.cfg.MQTTMaxConnectsPerSecond
+	cfg.MaxPublishesPerSecond = a.cfg.MQTTMaxPublishesPerSecond
+	cfg.MaxPublishBytesPerSecond = a.cfg.MQTTMaxPublishBytesPerSecond
 	b, err := broker.New(cfg, brokerAuthorizer{devs: a.devices, account: account, devPolicy: devPolicy}, a.st, a.log)
 	if err != nil {
 		return fmt.Errorf("app: starting the broker: %w", err)

@@ -21,6 +21,7 @@ func (m brokerMetrics) Samples() []telemetry.Sample {
 		gauge("hob_mqtt_retained_messages", "retained messages stored", float64(s.Retained)),
 		gauge("hob_mqtt_queued_messages", "QoS 1 messages waiting in sessions", float64(s.Queued)),
 		gauge("hob_mqtt_inflight_messages", "QoS 1 and 2 messages sent and not yet acknowledged", float64(s.Inflight)),
+		gauge("hob_mqtt_parked_connections", "idle MQTT connections holding no goroutine now", float64(s.Parked)),
 	}
 	for q := range 3 {
 		l := map[string]string{"qos": strconv.Itoa(q)}
@@ -43,7 +44,13 @@ func (m brokerMetrics) Samples() []telemetry.Sample {
 		counter("hob_mqtt_protocol_errors_total", "malformed packets and protocol violations", nil, float64(s.ProtocolErrors)),
 		counter("hob_mqtt_keepalive_timeouts_total", "connections closed for missing keep-alive", nil, float64(s.KeepAliveTimeout)),
 		counter("hob_mqtt_takeovers_total", "connections closed by a newer one with their client id", nil, float64(s.Takeovers)),
-		counter("hob_mqtt_store_errors_total", "durable writes that failed", nil, float64(s.StoreErrors)))
+		counter("hob_mqtt_store_errors_total", "durable writes that failed", nil, float64(s.StoreErrors)),
+		counter("hob_mqtt_refused_total", "PUBLISHes and CONNECTs refused by payload format or rate limits, by reason",
+			map[string]string{"reason": "payload_format"}, float64(s.PayloadFormatInvalid)),
+		counter("hob_mqtt_refused_total", "PUBLISHes and CONNECTs refused by payload format or rate limits, by reason",
+			map[string]string{"reason": "throttled_connect"}, float64(s.ThrottledConnects)),
+		counter("hob_mqtt_refused_total", "PUBLISHes and CONNECTs refused by payload format or rate limits, by reason",
+			map[string]string{"reason": "throttled_publish"}, float64(s.ThrottledPublishes)))
 }
 
 func counter(name, help string, labels map[string]string, v float64) telemetry.Sample {

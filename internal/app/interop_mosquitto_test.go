@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+
 	"github.com/hob-iot/hob/internal/config"
 	"github.com/hob-iot/hob/internal/testutil"
 )
@@ -139,36 +141,71 @@ func mosqPub(t *testing.T, peer mosqPeer, args ...string) toolRun {
 // mosqVersions are the protocol versions mosquitto clients speak to hob.
 var mosqVersions = []string{"mqttv311", "mqttv5"}
 
+// qos2Modes are the two configurations the interop tests run hob in: QoS 2
+// off, as AWS and by default, and on (`qos2` option), where the highest
+// QoS a client is granted is 2.
+var qos2Modes = []struct {
+	name string
+	on   bool
+	top  int // the highest QoS granted
+}{{"qos2=off", false, 1}, {"qos2=on", true, 2}}
+
+// startQoS2 starts hob with QoS 2 on or off.
+func startQoS2(t *testing.T, on bool) *testutil.Server {
+	t.Helper()
+	return testutil.StartServer(t, testutil.WithConfig(func(c *config.Config) { c.QoS2 = on }))
+}
+
 func TestMosquitto_PubSubOverTLSWithClientCertificates(t *testing.T) {
 	testutil.RequireTool(t, "mosquitto_sub")
-	srv := testutil.StartServer(t)
-	client := srv.IoT(t)
-	port := portOf(srv.App.MQTTAddr().String())
-	for _, v := range mosqVersions {
-		t.Run(v, func(t *testing.T) {
-			rx := provision(t, srv, client, "mosq_rx_"+v)
-			tx := provisionWithPolicy(t, srv, client, "mosq_tx_"+v, senderPolicy(rx.name))
-			topic := "elf/" + rx.name
-			sub := startMosqSub(t, mosqTLSPeer(t, srv, port, rx), "-V", v, "-t", topic, "-q", "1", "-C", "3")
-			txPeer := mosqTLSPeer(t, srv, port, tx)
-			for _, p := range [][]string{{"-q", "0", "-m", "qos0"}, {"-q", "1", "-m", "qos1"}, {"-q", "1", "-r", "-m", "retained"}} {
-				if r := mosqPub(t, txPeer, append([]string{"-V", v, "-t", topic}, p...)...); r.code != 0 {
-					t.Fatalf("mosquitto_pub %v: exit %d, stderr %s", p, r.code, r.stderr)
-				}
-			}
-			got, code := sub.wait(t)
-			want := []mosqMsg{{topic, "0", "0", "qos0"}, {topic, "1", "0", "qos1"}, {topic, "1", "0", "retained"}}
-			slices.SortFunc(got, func(a, b mosqMsg) int { return strings.Compare(a.Payload, b.Payload) })
-			if code != 0 || !slices.Equal(got, want) {
-				t.Fatalf("mosquitto_sub got %v (exit %d), want %v", got, code, want)
-			}
-			// [MQTT-3.3.1-6] A new subscription gets the retained message, flagged retained.
-			late := startMosqSub(t, mosqTLSPeer(t, srv, port, rx), "-V", v, "-t", topic, "-q", "1", "-C", "1")
-			got, code = late.wait(t)
-			if want := []mosqMsg{{topic, "1", "1", "retained"}}; code != 0 || !slices.Equal(got, want) {
-				t.Fatalf("late mosquitto_sub got %v (exit %d), want %v", got, code, want)
+	for _, mode := range qos2Modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startQoS2(t, mode.on)
+			client := srv.IoT(t)
+			port := portOf(srv.App.MQTTAddr().String())
+			for _, v := range mosqVersions {
+				t.Run(v, func(t *testing.T) { mosqPubSub(t, srv, client, port, v, mode.top) })
 			}
 		})
+	}
+}
+
+// mosqPubSub has mosquitto_pub publish at every QoS up to top, and once
+// retained at top, to a mosquitto_sub subscribed at top, then checks that
+// a new subscription gets the retained message.
+func mosqPubSub(t *testing.T, srv *testutil.Server, client *iot.Client, port, v string, top int) {
+	rx := provision(t, srv, client, "mosq_rx_"+v)
+	tx := provisionWithPolicy(t, srv, client, "mosq_tx_"+v, senderPolicy(rx.name))
+	topic := "elf/" + rx.name
+	q := fmt.Sprint(top)
+	sub := startMosqSub(t, mosqTLSPeer(t, srv, port, rx), "-V", v, "-t", topic, "-q", q, "-C", fmt.Sprint(top+2))
+	txPeer := mosqTLSPeer(t, srv, port, tx)
+	var want []mosqMsg
+	for qos := range top + 1 {
+		want = append(want, mosqMsg{topic, fmt.Sprint(qos), "0", fmt.Sprint("qos", qos)})
+	}
+	want = append(want, mosqMsg{topic, q, "0", "retained"}) // [MQTT-3.3.1-9] RETAIN 0 to a live subscription
+	for _, m := range want {
+		args := []string{"-V", v, "-t", topic, "-q", m.QoS, "-m", m.Payload}
+		if m.Payload == "retained" {
+			args = append(args, "-r")
+		}
+		if r := mosqPub(t, txPeer, args...); r.code != 0 {
+			t.Fatalf("mosquitto_pub %v: exit %d, stderr %s", args, r.code, r.stderr)
+		}
+	}
+	got, code := sub.wait(t)
+	slices.SortFunc(got, func(a, b mosqMsg) int { return strings.Compare(a.Payload, b.Payload) })
+	slices.SortFunc(want, func(a, b mosqMsg) int { return strings.Compare(a.Payload, b.Payload) })
+	if code != 0 || !slices.Equal(got, want) {
+		t.Fatalf("mosquitto_sub got %v (exit %d), want %v", got, code, want)
+	}
+	// [MQTT-3.3.1-6] A new subscription gets the retained message, flagged retained.
+	late := startMosqSub(t, mosqTLSPeer(t, srv, port, rx), "-V", v, "-t", topic, "-q", q, "-C", "1")
+	got, code = late.wait(t)
+	if want := []mosqMsg{{topic, q, "1", "retained"}}; code != 0 || !slices.Equal(got, want) {
+		t.Fatalf("late mosquitto_sub got %v (exit %d), want %v", got, code, want)
 	}
 }
 
@@ -232,28 +269,6 @@ func TestMosquitto_DevListenerWithoutTLS(t *testing.T) {
 			}
 			got, code := sub.wait(t)
 			if want := []mosqMsg{{topic, "1", "0", "plain"}}; code != 0 || !slices.Equal(got, want) {
-				t.Fatalf("mosquitto_sub got %v (exit %d), want %v", got, code, want)
-			}
-		})
-	}
-}
-
-func TestMosquitto_QoS2RoundTripWhenEnabled(t *testing.T) {
-	testutil.RequireTool(t, "mosquitto_sub")
-	srv := testutil.StartServer(t, testutil.WithConfig(func(c *config.Config) { c.QoS2 = true }))
-	client := srv.IoT(t)
-	port := portOf(srv.App.MQTTAddr().String())
-	for _, v := range mosqVersions {
-		t.Run(v, func(t *testing.T) {
-			rx := provision(t, srv, client, "mosq_q2rx_"+v)
-			tx := provisionWithPolicy(t, srv, client, "mosq_q2tx_"+v, senderPolicy(rx.name))
-			topic := "elf/" + rx.name
-			sub := startMosqSub(t, mosqTLSPeer(t, srv, port, rx), "-V", v, "-t", topic, "-q", "2", "-C", "1")
-			if r := mosqPub(t, mosqTLSPeer(t, srv, port, tx), "-V", v, "-t", topic, "-q", "2", "-m", "exactly once"); r.code != 0 {
-				t.Fatalf("mosquitto_pub -q 2: exit %d, stderr %s", r.code, r.stderr)
-			}
-			got, code := sub.wait(t)
-			if want := []mosqMsg{{topic, "2", "0", "exactly once"}}; code != 0 || !slices.Equal(got, want) {
 				t.Fatalf("mosquitto_sub got %v (exit %d), want %v", got, code, want)
 			}
 		})

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+
 	"github.com/hob-iot/hob/internal/testutil"
 )
 
@@ -68,32 +70,46 @@ func mqttjs(t *testing.T, srv *testutil.Server, d device, args ...string) (mqttj
 
 func TestMQTTJS_RoundTripOverTLSWithClientCertificates(t *testing.T) {
 	mqttjsDir(t)
-	srv := testutil.StartServer(t)
-	client := srv.IoT(t)
-	for _, tc := range []struct {
-		name string
-		addr string
-		alpn string
-	}{
-		{"port 8883", srv.App.MQTTAddr().String(), ""},
-		{"ALPN x-amzn-mqtt-ca on the HTTPS port", srv.App.HTTPSAddr().String(), "x-amzn-mqtt-ca"},
-	} {
-		for _, version := range []string{"4", "5"} {
-			t.Run(fmt.Sprintf("%s/v%s", tc.name, version), func(t *testing.T) {
-				d := provision(t, srv, client, fmt.Sprintf("js_%s_%s", portOf(tc.addr), version))
-				topic := "elf/" + d.name
-				args := []string{"--url", "mqtts://localhost:" + portOf(tc.addr), "--mode", "roundtrip",
-					"--topic", topic, "--qos", "1", "--version", version, "--message", "hello " + tc.name}
-				if tc.alpn != "" {
-					args = append(args, "--alpn", tc.alpn)
+	for _, mode := range qos2Modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startQoS2(t, mode.on)
+			client := srv.IoT(t)
+			for _, tc := range []struct {
+				name string
+				addr string
+				alpn string
+			}{
+				{"port 8883", srv.App.MQTTAddr().String(), ""},
+				{"ALPN x-amzn-mqtt-ca on the HTTPS port", srv.App.HTTPSAddr().String(), "x-amzn-mqtt-ca"},
+			} {
+				if mode.on && tc.alpn != "" {
+					continue // the transport does not depend on QoS: port 8883 suffices
 				}
-				res, code := mqttjs(t, srv, d, args...)
-				if code != 0 || !slices.Equal(res.Granted, []int{1}) || len(res.Received) != 1 ||
-					res.Received[0].Topic != topic || res.Received[0].Payload != "hello "+tc.name || res.Received[0].QoS != 1 {
-					t.Fatalf("MQTT.js round trip: exit %d, %+v; want SUBACK [1] and the message back at QoS 1", code, res)
+				for _, version := range []string{"4", "5"} {
+					t.Run(fmt.Sprintf("%s/v%s", tc.name, version), func(t *testing.T) {
+						mqttjsRoundTrip(t, srv, client, tc.addr, tc.alpn, version, mode.top)
+					})
 				}
-			})
-		}
+			}
+		})
+	}
+}
+
+// mqttjsRoundTrip has MQTT.js subscribe to its own topic at QoS qos and
+// publish to it at that QoS, and checks the message comes back at it.
+func mqttjsRoundTrip(t *testing.T, srv *testutil.Server, client *iot.Client, addr, alpn, version string, qos int) {
+	d := provision(t, srv, client, fmt.Sprintf("js_%s_%s", portOf(addr), version))
+	topic := "elf/" + d.name
+	args := []string{"--url", "mqtts://localhost:" + portOf(addr), "--mode", "roundtrip",
+		"--topic", topic, "--qos", fmt.Sprint(qos), "--version", version, "--message", "hello " + addr}
+	if alpn != "" {
+		args = append(args, "--alpn", alpn)
+	}
+	res, code := mqttjs(t, srv, d, args...)
+	if code != 0 || !slices.Equal(res.Granted, []int{qos}) || len(res.Received) != 1 ||
+		res.Received[0].Topic != topic || res.Received[0].Payload != "hello "+addr || res.Received[0].QoS != qos {
+		t.Fatalf("MQTT.js round trip: exit %d, %+v; want SUBACK [%d] and the message back at QoS %d", code, res, qos, qos)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +50,7 @@ func (h httpsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // wsHandler serves MQTT over WebSocket: it verifies the SigV4 presigned
 // URL before upgrading (a failure is AWS's 403 error JSON), then hands the
 // connection to the broker as broker.TransportWebSocket, carrying the
-// access key that signed it.
+// access key that signed it and the identity lifecycle events name.
 type wsHandler struct {
 	authn  *auth.Authenticator
 	broker *broker.Server
@@ -88,15 +89,33 @@ func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.ctx != nil && *h.ctx != nil {
 		ctx = *h.ctx
 	}
-	h.broker.ServeConn(ctx, &wsConn{ws: c, accessKeyID: id.AccessKeyID}, broker.TransportWebSocket)
+	nc := &wsConn{ws: c, accessKeyID: id.AccessKeyID, principal: sigV4PrincipalIdentifier(id)}
+	h.broker.ServeConn(ctx, nc, broker.TransportWebSocket)
+}
+
+// sigV4PrincipalIdentifier names a SigV4 client as AWS's lifecycle
+// events do (spec §4.10: "{account}/{uniqueId}:{name}/{uniqueId}:{name}"
+// for an IAM identity, where a certificate client has its certificate
+// id). hob has no IAM user ids: the access key id stands for the unique
+// id and the key's name for the user; the account is the one in
+// id.Principal (arn:aws:iam::{account}:user/{name}).
+func sigV4PrincipalIdentifier(id auth.Identity) string {
+	account := ""
+	if parts := strings.SplitN(id.Principal, ":", 6); len(parts) == 6 {
+		account = parts[4]
+	}
+	who := id.AccessKeyID + ":" + id.Name
+	return account + "/" + who + "/" + who
 }
 
 // wsConn adapts a WebSocket connection to the net.Conn the broker reads
 // MQTT from: reads span message boundaries, each Write is one binary
-// message, deadlines pass through. It implements broker.SigV4Conn.
+// message, deadlines pass through. It implements broker.SigV4Conn and
+// broker.IdentifiedConn.
 type wsConn struct {
 	ws          *websocket.Conn
 	accessKeyID string
+	principal   string // the lifecycle events' principalIdentifier
 
 	rmu sync.Mutex
 	r   io.Reader // the current message, nil between messages
@@ -107,13 +126,19 @@ type wsConn struct {
 	wdl time.Time // the write deadline, applied to each Write
 }
 
-var _ broker.SigV4Conn = (*wsConn)(nil)
+var (
+	_ broker.SigV4Conn      = (*wsConn)(nil)
+	_ broker.IdentifiedConn = (*wsConn)(nil)
+)
 
 // errTextMessage refuses text frames: MQTT travels in binary messages.
 var errTextMessage = errors.New("app: MQTT over WebSocket needs binary messages")
 
 // SigV4AccessKeyID implements broker.SigV4Conn.
 func (c *wsConn) SigV4AccessKeyID() string { return c.accessKeyID }
+
+// PrincipalIdentifier implements broker.IdentifiedConn.
+func (c *wsConn) PrincipalIdentifier() string { return c.principal }
 
 // Read implements net.Conn.
 func (c *wsConn) Read(p []byte) (int, error) {

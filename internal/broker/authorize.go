@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"net"
 	"strconv"
 
 	"github.com/hob-iot/hob/internal/iot"
@@ -64,7 +65,20 @@ func policyName(p Principal, i int) string {
 	return strconv.Itoa(i)
 }
 
-// authenticate identifies the client through the Authorizer and checks
+// IdentifiedConn is implemented by a net.Conn whose client proved an
+// identity other than a certificate before it reached the broker: app's
+// WebSocket adapter, for the IAM-style identity of the access key that
+// signed the upgrade URL. A PrincipalIdentifier that is not empty stands
+// for the connection's principal instead of Principal.ID: lifecycle
+// events carry it as principalIdentifier (spec §4.10, §5.3), messages as
+// PrincipalID, and DisconnectPrincipal matches it.
+type IdentifiedConn interface {
+	net.Conn
+	PrincipalIdentifier() string
+}
+
+// authenticate applies the CONNECT rate limit, identifies the client
+// through the Authorizer and checks
 // iot:Connect on client/{clientId}, and iot:Publish (with
 // iot:RetainPublish for a retained Will) on the Will topic. On TLS
 // transports a client without a certificate never gets a session. Any
@@ -72,6 +86,9 @@ func policyName(p Principal, i int) string {
 // 5, MQTT 5 0x87; spec §2.6, §4.6).
 func (c *conn) authenticate(ctx context.Context, p *packet.Connect) *cause {
 	s := c.srv
+	if cs := c.throttleConnect(); cs != nil { // before any work: throttled CONNECTs cost little
+		return cs
+	}
 	if (c.transport == TransportTLS || c.transport == TransportALPN) && len(c.certs) == 0 {
 		s.stats.authFail.Add(1)
 		return c.refuse(packet.NotAuthorized, "a client certificate is required", reasonAuthError)
@@ -93,6 +110,9 @@ func (c *conn) authenticate(ctx context.Context, p *packet.Connect) *cause {
 		return c.refuse(packet.NotAuthorized, "authentication failed", reasonAuthError)
 	}
 	c.principal, c.principalID = pr, pr.ID()
+	if ic, ok := c.nc.(IdentifiedConn); ok && ic.PrincipalIdentifier() != "" {
+		c.principalID = ic.PrincipalIdentifier()
+	}
 	if !c.allowed(actionConnect, s.arn.client+c.clientID) {
 		s.stats.denyConnect.Add(1)
 		return c.refuse(packet.NotAuthorized, "iot:Connect denied", reasonForbidden)

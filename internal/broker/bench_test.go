@@ -25,7 +25,8 @@ func benchSubscribers(b *testing.B, s *Server, n int, filter string, qos packet.
 	conns := make([]*conn, n)
 	for i := range conns {
 		nc, _ := net.Pipe()
-		c := s.newConn(nc, TransportDev)
+		c := s.newConn(nc, TransportDev, false)
+		c.out.spawn, c.out.idle = nil, false // the benchmark is the writer
 		c.version, c.sendQuota, c.principal = packet.V311, 1<<16-1, allowAll{}
 		ss := newSession(s, fmt.Sprintf("sub%d", i), packet.V311)
 		ss.principal.Store(&principalOf{allowAll{}})

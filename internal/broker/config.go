@@ -74,7 +74,8 @@ type Config struct {
 	// the client's Receive Maximum applies.
 	MaxInflight int
 	// TopicAliasMaximum is the highest inbound Topic Alias an MQTT 5
-	// client may use (AWS: 8, §4.9); 0 disables topic aliases.
+	// client may use (AWS: 8, §4.9), and the most the broker assigns
+	// towards a client that allows them; 0 disables topic aliases.
 	TopicAliasMaximum int
 	// MaxFiltersPerSubscribe bounds the topic filters of one SUBSCRIBE
 	// (AWS: 8) and MaxSubscriptions those of one session (AWS: 50); a
@@ -82,13 +83,37 @@ type Config struct {
 	// exceeded). 0 means no limit.
 	MaxFiltersPerSubscribe int
 	MaxSubscriptions       int
+	// MaxConnectsPerSecond bounds the CONNECTs per client id (AWS: 1,
+	// spec §4.3), MaxPublishesPerSecond the PUBLISHes per connection (AWS:
+	// 100) and MaxPublishBytesPerSecond their payload bytes (AWS: 512 KB;
+	// §4.11), each with bursts of up to one second's worth. A CONNECT
+	// beyond the limit is refused (5: CONNACK 0x97), a PUBLISH as Quota
+	// exceeded (3.1.1: close; 5: PUBACK or PUBREC 0x97, QoS 0: DISCONNECT
+	// 0x97). 0, the default, turns a limit off: load tests exceed them.
+	MaxConnectsPerSecond     int
+	MaxPublishesPerSecond    int
+	MaxPublishBytesPerSecond int
 	// MaxRetained bounds the retained messages the broker stores; a new
 	// retained topic beyond it is refused like a denied publish (AWS
 	// throttles; §4.5). 0 means no limit.
 	MaxRetained int
+	// IdleAfter is how long a connection accepted by Serve may send
+	// nothing before it parks: its reader and writer goroutines exit and
+	// its read buffer goes back to a pool, so an idle client costs its
+	// socket, TLS state and session only; the next byte from the client,
+	// a message for it, its keep-alive running out or shutdown resumes
+	// it. 0 keeps every connection's goroutines (also where the OS has no
+	// epoll).
+	IdleAfter time.Duration
 	// SweepInterval is how often expired sessions and messages are
 	// removed.
 	SweepInterval time.Duration
+	// DenialLogInterval rate-limits the log lines of iot:Receive denials,
+	// which happen per delivery: the first denial of each session and
+	// deciding statement is logged, then at most one line per interval
+	// with the count of those not logged. 0 logs every denial. Other
+	// denials refuse a request and are always logged.
+	DenialLogInterval time.Duration
 }
 
 // DefaultConfig returns AWS IoT Core's defaults (spec §4.11) for the
@@ -113,7 +138,9 @@ func DefaultConfig(account iot.Account) Config {
 		TopicAliasMaximum:      8,
 		MaxFiltersPerSubscribe: 8,
 		MaxSubscriptions:       50,
+		IdleAfter:              2 * time.Second,
 		SweepInterval:          time.Minute,
+		DenialLogInterval:      time.Minute,
 	}
 }
 
@@ -137,6 +164,16 @@ func (c *Config) Validate() error {
 			bad(p.name, "must be positive, not %d", p.v)
 		}
 	}
+	for _, p := range []struct {
+		name string
+		v    int
+	}{{"MaxFiltersPerSubscribe", c.MaxFiltersPerSubscribe}, {"MaxSubscriptions", c.MaxSubscriptions},
+		{"MaxRetained", c.MaxRetained}, {"MaxConnectsPerSecond", c.MaxConnectsPerSecond},
+		{"MaxPublishesPerSecond", c.MaxPublishesPerSecond}, {"MaxPublishBytesPerSecond", c.MaxPublishBytesPerSecond}} {
+		if p.v < 0 {
+			bad(p.name, "must not be negative (0: no limit), not %d", p.v)
+		}
+	}
 	if c.MaxInflight > 65535 {
 		bad("MaxInflight", "%d exceeds 65535, the number of packet identifiers", c.MaxInflight)
 	}
@@ -153,6 +190,12 @@ func (c *Config) Validate() error {
 func (c *Config) validateDurations(bad func(field, format string, args ...any)) {
 	if c.SessionExpiry < 0 || c.SessionExpiry > time.Duration(1<<32-1)*time.Second {
 		bad("SessionExpiry", "%v is not within 0..4294967295s", c.SessionExpiry)
+	}
+	if c.IdleAfter < 0 {
+		bad("IdleAfter", "must not be negative, not %v", c.IdleAfter)
+	}
+	if c.DenialLogInterval < 0 {
+		bad("DenialLogInterval", "must not be negative, not %v", c.DenialLogInterval)
 	}
 	if c.PublishBackpressure < 0 {
 		bad("PublishBackpressure", "must not be negative, not %v", c.PublishBackpressure)

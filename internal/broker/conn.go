@@ -47,18 +47,21 @@ type conn struct {
 	connected   atomic.Bool // CONNACK with success queued
 
 	// Reader state.
+	br        *bufio.Reader // nil while parked
 	rd        *packet.Reader
 	body      []byte
-	pub       packet.Publish
-	ack       packet.Ack
+	rs        *readScratch // nil while parked
 	aliases   []string // inbound topic aliases, index = alias
 	rearmAt   time.Time
 	endExpiry *uint32 // Session Expiry Interval from the client's DISCONNECT
 
 	// Writer state.
-	wpub    packet.Publish
-	wack    packet.Ack
-	scratch []byte
+	ws         *writeScratch // while a writer goroutine runs
+	scratch    []byte
+	aliasMax   uint16            // outbound Topic Aliases allowed: set at CONNECT, read-only after
+	outAliases map[string]uint16 // outbound topic → alias, assigned by the writer
+
+	park parkState // parking while idle (park.go)
 
 	out        outbox
 	writerDone chan struct{}
@@ -67,37 +70,111 @@ type conn struct {
 	mu    sync.Mutex
 	cause *cause // guarded by mu: why the connection ends; first wins
 	once  sync.Once
+
+	stopCtx func() bool // stops the shutdown hook on serveConn's context
 }
 
-func (s *Server) newConn(nc net.Conn, t Transport) *conn {
+func (s *Server) newConn(nc net.Conn, t Transport, parkable bool) *conn {
 	soft := s.cfg.OutboundQueue
-	return &conn{
+	c := &conn{
 		srv: s, nc: nc, transport: t,
-		rd:         packet.NewReader(bufio.NewReaderSize(nc, readBufferSize), s.cfg.MaxPacketSize),
+		br:         readers.Get().(*bufio.Reader),
 		out:        newOutbox(soft, 2*soft+s.cfg.MaxInflight+64),
 		writerDone: make(chan struct{}),
 		detached:   make(chan struct{}),
 	}
+	c.br.Reset(nc)
+	c.rd = packet.NewReader(c.br, s.cfg.MaxPacketSize)
+	c.rs = readScratches.Get().(*readScratch)
+	c.out.spawn = func() { go c.writeLoop() }
+	c.out.idle = true
+	if parkable && s.poller != nil {
+		c.park.raw = rawConnOf(nc)
+	}
+	return c
 }
 
-// serveConn runs one connection from TLS handshake to teardown.
-func (s *Server) serveConn(ctx context.Context, nc net.Conn, t Transport) {
-	c := s.newConn(nc, t)
+// readScratch is what a connection's reader decodes the hot packets
+// into, reused packet after packet; a parked connection gives it back.
+type readScratch struct {
+	pub packet.Publish
+	ack packet.Ack
+}
+
+// writeScratch is what a connection's writer encodes from, held while a
+// writer goroutine runs.
+type writeScratch struct {
+	pub packet.Publish
+	ack packet.Ack
+}
+
+// Pools of what only a running reader or writer needs, so that a parked
+// connection holds none of it.
+var (
+	readers        = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferSize) }}
+	readScratches  = sync.Pool{New: func() any { return new(readScratch) }}
+	writeScratches = sync.Pool{New: func() any { return new(writeScratch) }}
+)
+
+// takeReader gives the reader its buffer and scratch back after parking.
+func (c *conn) takeReader() {
+	c.br = readers.Get().(*bufio.Reader)
+	c.br.Reset(c.nc)
+	c.rd.Reset(c.br)
+	c.rs = readScratches.Get().(*readScratch)
+}
+
+// dropReader returns the reader's buffer and scratch to their pools.
+func (c *conn) dropReader() {
+	if c.br == nil {
+		return
+	}
+	c.rd.Reset(nil)
+	c.br.Reset(nil)
+	readers.Put(c.br)
+	*c.rs = readScratch{}
+	readScratches.Put(c.rs)
+	c.br, c.rs, c.body = nil, nil, nil
+}
+
+// serveConn runs one connection from TLS handshake to teardown, or until
+// it parks (park.go): another goroutine then resumes it. Either way the
+// connection's end calls s.wg.Done (see finish), which the caller must
+// have entered. With parkable false it returns only once the connection
+// has ended, as ServeConn promises.
+func (s *Server) serveConn(ctx context.Context, nc net.Conn, t Transport, parkable bool) {
+	c := s.newConn(nc, t, parkable)
 	s.addConn(c)
-	defer s.removeConn(c)
-	go c.writeLoop()
-	stop := context.AfterFunc(ctx, func() { c.kick(causeShutdown) })
-	defer stop()
+	c.stopCtx = context.AfterFunc(ctx, func() { c.kick(causeShutdown) })
 	cs := c.start(ctx)
 	if cs == nil {
 		cs = c.readLoop()
 	}
+	c.run(cs)
+}
+
+// run ends the connection for cs, unless cs says it parked.
+func (c *conn) run(cs *cause) {
+	if cs != causeParked {
+		c.finish(cs)
+	}
+}
+
+// finish tears the connection down: it kicks it for cs (the first cause
+// wins), waits for the writer to close the socket, detaches the session
+// and reports the connection gone to Close.
+func (c *conn) finish(cs *cause) {
+	s := c.srv
 	c.kick(cs)
 	<-c.writerDone
 	final := c.finalCause()
 	s.detach(c, final)
 	close(c.detached)
+	c.stopCtx()
+	c.dropReader()
+	s.removeConn(c)
 	s.log.Debug("broker: connection ended", "client", c.clientID, "transport", string(c.transport), "cause", final.String())
+	s.wg.Done()
 }
 
 // start performs the TLS handshake, if any, and the CONNECT exchange. It
@@ -139,6 +216,7 @@ func (c *conn) kick(cs *cause) {
 		c.out.close()
 	}
 	_ = c.nc.SetWriteDeadline(time.Now().Add(goodbyeTimeout))
+	c.unpark(nil) // a parked reader must see the socket close
 }
 
 // finalCause returns the recorded cause.

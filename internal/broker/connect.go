@@ -172,6 +172,7 @@ func (c *conn) configure(p *packet.Connect) *packet.Connack {
 	}
 	pr := &ack.Properties
 	c.maxOut = int(p.Properties.MaximumPacketSize)
+	c.aliasMax = uint16(min(int(p.Properties.TopicAliasMaximum), s.cfg.TopicAliasMaximum))
 	if rm := p.Properties.ReceiveMaximum; rm != 0 {
 		c.sendQuota = min(c.sendQuota, int(rm))
 	}

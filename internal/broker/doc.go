@@ -37,7 +37,11 @@
 //
 // Each connection has a reader goroutine (the one running ServeConn) and
 // a writer goroutine that drains a bounded outbox; no lock is held while
-// writing to the network. A publisher delivers by appending to each
+// writing to the network. A connection accepted by Serve that stays idle
+// for Config.IdleAfter parks (park.go): both goroutines exit and its read
+// buffer returns to a pool, so idle clients cost only their socket, TLS
+// state and session, until the client sends, a message arrives for it,
+// its keep-alive runs out or the broker closes. A publisher delivers by appending to each
 // subscriber's outbox: a client's QoS 0 message meeting a full outbox
 // waits up to Config.PublishBackpressure for the subscriber's writer to
 // make room (its publisher's reader stops reading meanwhile, which passes
@@ -52,12 +56,12 @@
 //
 // # Caveats
 //
-//   - Topic aliases are accepted from clients but not used towards them.
-//   - AWS's rate limits (CONNECTs per client id per second, publishes per
-//     second per connection, the replay rate of stored messages, the
-//     1-hour redelivery window) are not enforced.
+//   - AWS's rate limits (CONNECTs per client id per second, publishes and
+//     bytes per second per connection) are off unless Config turns them on;
+//     the replay rate of stored messages and the 1-hour redelivery window
+//     are not enforced.
 //   - In-flight QoS 1 messages restored after a restart are sent with new
-//     packet identifiers; QoS 2 state does not survive a restart.
+//     packet identifiers; QoS 2 ones keep theirs (qos2_store.go).
 //   - Wills waiting for their MQTT 5 Will Delay Interval are dropped at
 //     Close; Wills are not published at Close.
 //   - Subscription identifiers are supported (AWS does not support them).

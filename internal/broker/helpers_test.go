@@ -101,6 +101,7 @@ func testConfig() Config {
 	cfg := DefaultConfig(testAccount)
 	cfg.ConnectTimeout = 2 * time.Second
 	cfg.WriteTimeout = 2 * time.Second
+	cfg.IdleAfter = 10 * time.Millisecond // park idle connections often, to test parking everywhere
 	return cfg
 }
 

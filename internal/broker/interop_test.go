@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,10 @@ type tlsEnv struct {
 	auth *fakeAuth
 	ca   *pki.Authority
 	addr string
+
+	certOnce sync.Once
+	cert     tls.Certificate // the device certificate every client presents
+	certErr  error
 }
 
 // startTLS starts a broker on a TLS listener that asks for client
@@ -58,21 +63,27 @@ func startTLS(t *testing.T, auth *fakeAuth, edit func(*Config)) *tlsEnv {
 	return &tlsEnv{s: s, auth: auth, ca: ca, addr: ln.Addr().String()}
 }
 
-// clientTLS returns a client TLS configuration with a new device
-// certificate, or none when withCert is false.
+// clientTLS returns a client TLS configuration with a device certificate
+// hob's CA issued, or none when withCert is false. The clients of an env
+// share one certificate: minting an RSA key per client would dominate
+// the tests' run time, and the fake authorizer tells clients apart by
+// client id.
 func (e *tlsEnv) clientTLS(t *testing.T, withCert bool) *tls.Config {
 	t.Helper()
 	cfg := &tls.Config{RootCAs: e.ca.CAPool(), ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	if withCert {
-		creds, err := e.ca.IssueKeysAndCertificate()
-		if err != nil {
-			t.Fatal(err)
+		e.certOnce.Do(func() {
+			creds, err := e.ca.IssueKeysAndCertificate()
+			if err != nil {
+				e.certErr = err
+				return
+			}
+			e.cert, e.certErr = tls.X509KeyPair([]byte(creds.CertificatePEM), []byte(creds.PrivateKeyPEM))
+		})
+		if e.certErr != nil {
+			t.Fatal(e.certErr)
 		}
-		pair, err := tls.X509KeyPair([]byte(creds.CertificatePEM), []byte(creds.PrivateKeyPEM))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Certificates = []tls.Certificate{pair}
+		cfg.Certificates = []tls.Certificate{e.cert}
 	}
 	return cfg
 }
@@ -128,4 +139,43 @@ func expectNothing[T any](t *testing.T, ch <-chan T, d time.Duration, what strin
 		t.Errorf("%s: got %v, want nothing", what, v)
 	case <-time.After(d):
 	}
+}
+
+// qos2Modes are the two broker configurations every interop scenario runs
+// under: QoS 2 off, as on AWS and by default, and on (Config.QoS2).
+var qos2Modes = []struct {
+	name string
+	on   bool
+}{{"qos2=off", false}, {"qos2=on", true}}
+
+// topQoS is the highest QoS the broker grants in a mode.
+func topQoS(qos2 bool) byte {
+	if qos2 {
+		return 2
+	}
+	return 1
+}
+
+// withQoS2 returns a Config edit that sets QoS2 to on, then applies the
+// others.
+func withQoS2(on bool, more ...func(*Config)) func(*Config) {
+	return func(c *Config) {
+		c.QoS2 = on
+		for _, f := range more {
+			f(c)
+		}
+	}
+}
+
+// waitOffline waits until the session of client id exists and has no
+// connection, so that what is published next is queued in it rather than
+// sent to the connection that is going away.
+func (e *tlsEnv) waitOffline(t *testing.T, id string) {
+	t.Helper()
+	eventually(t, id+" offline", func() bool {
+		e.s.mu.Lock()
+		ss := e.s.sessions[id]
+		e.s.mu.Unlock()
+		return ss != nil && !ss.online.Load()
+	})
 }

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hob-iot/hob/internal/mqtt/packet"
@@ -65,6 +66,15 @@ type outbox struct {
 	room    chan struct{}
 	stalled bool
 	takes   uint64
+	// spawn, when set, starts a writer goroutine: the box then runs its
+	// writer only while there is something to write. idle, guarded by mu,
+	// says no writer runs (the next push or close spawns one); retire,
+	// changed under mu but read by the writer without it, asks the
+	// running writer to exit once the box is empty (see retireIfIdle and
+	// finishIfEmpty).
+	spawn  func()
+	idle   bool
+	retire atomic.Bool
 }
 
 func newOutbox(soft, hard int) outbox {
@@ -86,9 +96,59 @@ func (o *outbox) push(it outItem, droppable bool) pushResult {
 		return overflow
 	}
 	o.items = append(o.items, it)
+	o.wakeWriterUnlock()
+	return pushed
+}
+
+// wakeWriterUnlock releases mu, held by the caller, and wakes the
+// writer, first spawning one if none runs.
+func (o *outbox) wakeWriterUnlock() {
+	start := o.idle
+	o.idle = false
+	o.mu.Unlock()
+	if start {
+		o.spawn()
+		return
+	}
+	o.signal()
+}
+
+// retireIfIdle is called by the idle scan with the box's take count as
+// it last saw it (kept by the caller). When the writer has taken nothing
+// since and nothing waits, it asks the writer to exit and wakes it.
+func (o *outbox) retireIfIdle(seen *uint64) {
+	o.mu.Lock()
+	if o.spawn == nil || o.idle || o.closed || o.takes != *seen || len(o.items) > 0 {
+		*seen = o.takes
+		o.mu.Unlock()
+		return
+	}
+	o.retire.Store(true)
 	o.mu.Unlock()
 	o.signal()
-	return pushed
+}
+
+// finishIfEmpty is called by the writer after a drain: when retiring was
+// asked for and the box is still empty and open, the box becomes idle
+// (the next push spawns a new writer), drops a large queue buffer, and
+// the writer must exit; release runs first, while no other writer can
+// start, to drop what the writer keeps.
+func (o *outbox) finishIfEmpty(release func()) bool {
+	if !o.retire.Load() {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.retire.Store(false)
+	if len(o.items) > 0 || o.closed {
+		return false
+	}
+	release()
+	o.idle = true
+	if cap(o.items) > 64 {
+		o.items = nil
+	}
+	return true
 }
 
 // pushWait queues the droppable item it like push, but when the box is
@@ -112,8 +172,7 @@ func (o *outbox) pushWait(it outItem, d time.Duration) pushResult {
 			return closed
 		case len(o.items) < o.soft:
 			o.items = append(o.items, it)
-			o.mu.Unlock()
-			o.signal()
+			o.wakeWriterUnlock()
 			return pushed
 		case o.stalled:
 			o.mu.Unlock()
@@ -186,8 +245,7 @@ func (o *outbox) close() bool {
 	was := o.closed
 	o.closed = true
 	o.wakeLocked()
-	o.mu.Unlock()
-	o.signal()
+	o.wakeWriterUnlock()
 	return !was
 }
 
@@ -203,7 +261,6 @@ func (o *outbox) closeWith(it outItem) bool {
 	o.items = append(o.items, it)
 	o.closed = true
 	o.wakeLocked()
-	o.mu.Unlock()
-	o.signal()
+	o.wakeWriterUnlock()
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hob-iot/hob/internal/mqtt/packet"
 	"github.com/hob-iot/hob/internal/topic"
@@ -22,6 +23,9 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 	if c.version == packet.V5 && len(p.Properties.SubscriptionIdentifiers) > 0 {
 		s.stats.protocol.Add(1)
 		return causeProtocol(packet.ProtocolError, "PUBLISH from a client carries a Subscription Identifier [MQTT-3.3.4-6]")
+	}
+	if cs, ok := c.throttlePublish(p); !ok {
+		return cs
 	}
 	name, cs := c.topicOf(p)
 	if cs != nil {
@@ -43,7 +47,7 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 	if m.Retain && !s.storeRetained(m, &d) {
 		return c.refusePublish(p, packet.QuotaExceeded, reasonThrottled, "the retained message limit is reached")
 	}
-	if p.QoS == packet.QoS2 && !c.sess.markInbound(p.PacketID, s.cfg.MaxInflight) {
+	if p.QoS == packet.QoS2 && !c.sess.markInbound(p.PacketID, s.cfg.MaxInflight, &d) {
 		s.stats.protocol.Add(1)
 		return causeProtocol(packet.ReceiveMaximumExceeded, "more than %d QoS 2 messages unreleased", s.cfg.MaxInflight)
 	}
@@ -53,9 +57,12 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 
 // checkPublish applies the topic and size rules. An invalid topic is
 // refused (3.1.1: close; 5: PUBACK or DISCONNECT 0x90), as is a payload
-// above MaxPayload (spec §4.11; 5: DISCONNECT 0x95) and an invalid
-// Response Topic [MQTT-3.3.2-14]. When ok is false the PUBLISH is
-// refused: cs, if not nil, ends the connection.
+// above MaxPayload (spec §4.11; 5: DISCONNECT 0x95), an MQTT 5 payload
+// that is not UTF-8 although its Payload Format Indicator is 1 (a
+// receiver MAY check, §3.3.2.3.2: PUBACK or PUBREC 0x99, QoS 0:
+// DISCONNECT 0x99) and an invalid Response Topic [MQTT-3.3.2-14]. When
+// ok is false the PUBLISH is refused: cs, if not nil, ends the
+// connection.
 func (c *conn) checkPublish(p *packet.Publish, name string) (cs *cause, ok bool) {
 	s := c.srv
 	if err := s.checkPublishTopic(name, p.Retain); err != nil {
@@ -65,6 +72,12 @@ func (c *conn) checkPublish(p *packet.Publish, name string) (cs *cause, ok bool)
 	if len(p.Payload) > s.cfg.MaxPayload {
 		s.stats.protocol.Add(1)
 		return causeProtocol(packet.PacketTooLarge, "payload of %d bytes exceeds %d (AWS, spec §4.11)", len(p.Payload), s.cfg.MaxPayload), false
+	}
+	if c.version == packet.V5 && p.Properties.PayloadFormatIndicator == 1 && !utf8.Valid(p.Payload) {
+		s.stats.protocol.Add(1)
+		s.stats.badPayload.Add(1)
+		return c.refusePublish(p, packet.PayloadFormatInvalid, reasonClientError,
+			"the payload is not UTF-8, as Payload Format Indicator 1 says (§3.3.2.3.2)"), false
 	}
 	if rt := p.Properties.ResponseTopic; rt != "" {
 		if err := topic.ValidateName(rt, topic.Limits{}); err != nil {
@@ -133,6 +146,9 @@ func (c *conn) acknowledge(p *packet.Publish, err error) *cause {
 	}
 	if err == nil {
 		return c.sendAck(kind, p.PacketID, packet.Success)
+	}
+	if p.QoS == packet.QoS2 {
+		c.sess.releaseInbound(p.PacketID) // a failing PUBREC ends the exchange (§4.3.3): the id is free
 	}
 	if c.version != packet.V5 {
 		return causeStore

@@ -8,7 +8,8 @@ import "github.com/hob-iot/hob/internal/mqtt/packet"
 // PUBLISH is acknowledged without being routed again (5.0 §4.3.3, method
 // B). Outbound, a delivery stays in flight through PUBREC, PUBREL and
 // PUBCOMP. Both states live in the session, so they survive a reconnect,
-// but not a restart.
+// and a persistent session's are in the store too, so they survive a
+// restart (qos2_store.go).
 
 // seenInbound reports whether the QoS 2 message id is routed and awaits
 // its PUBREL.
@@ -19,29 +20,38 @@ func (ss *session) seenInbound(id uint16) bool {
 	return ok
 }
 
-// markInbound records the QoS 2 message id as routed. It returns false
-// when limit messages already await their PUBREL: the client exceeded
-// the Receive Maximum the broker advertised [MQTT-3.3.4-7].
-func (ss *session) markInbound(id uint16, limit int) bool {
+// markInbound records the QoS 2 message id as routed; for a persistent
+// session d collects its durable write, which PUBREC waits for. It
+// returns false when limit messages already await their PUBREL: the
+// client exceeded the Receive Maximum the broker advertised
+// [MQTT-3.3.4-7].
+func (ss *session) markInbound(id uint16, limit int, d *durable) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if len(ss.qos2in) >= limit {
 		return false
 	}
 	if ss.qos2in == nil {
-		ss.qos2in = map[uint16]struct{}{}
+		ss.qos2in = map[uint16]bool{}
 	}
-	ss.qos2in[id] = struct{}{}
+	ss.qos2in[id] = ss.storeInboundLocked(id, d)
 	return true
 }
 
 // releaseInbound forgets the QoS 2 message id and reports whether it was
-// known.
+// known. A stored id is deleted from the store before it returns, so
+// that once PUBCOMP is sent a new message may use the id even across a
+// restart.
 func (ss *session) releaseInbound(id uint16) bool {
+	var d durable
 	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	_, ok := ss.qos2in[id]
+	stored, ok := ss.qos2in[id]
 	delete(ss.qos2in, id)
+	if stored {
+		ss.srv.persist.delete(tableQoS2In, qos2InKey(ss.clientID, id), d.add())
+	}
+	ss.mu.Unlock()
+	_ = d.wait() // a failure is counted and logged by the persister
 	return ok
 }
 
@@ -74,15 +84,19 @@ func (c *conn) onPubrec(a *packet.Ack) *cause {
 }
 
 // released marks the QoS 2 delivery id as answered by PUBREC and reports
-// whether there is one.
+// whether there is one. For a persistent session the new state is
+// durable before it returns, so PUBREL is never followed, after a
+// restart, by the PUBLISH again.
 func (ss *session) released(id uint16) bool {
+	var d durable
 	ss.mu.Lock()
-	defer ss.mu.Unlock()
 	e, ok := ss.inflight[id]
-	if !ok || e.qos != packet.QoS2 {
-		return false
+	if ok && e.qos == packet.QoS2 && !e.rel {
+		e.rel = true
+		ss.inflight[id] = e
+		ss.storeOutboundLocked(id, &e, &d)
 	}
-	e.rel = true
-	ss.inflight[id] = e
-	return true
+	ss.mu.Unlock()
+	_ = d.wait() // a failure is counted and logged by the persister
+	return ok && e.qos == packet.QoS2
 }

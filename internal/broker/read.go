@@ -11,6 +11,11 @@ import (
 func (c *conn) readLoop() *cause {
 	for {
 		c.armKeepAlive()
+		if c.park.raw != nil && c.br.Buffered() == 0 {
+			if cs := c.waitForPacket(); cs != nil {
+				return cs
+			}
+		}
 		h, err := c.rd.ReadHeader()
 		if err != nil {
 			return c.countRead(causeRead(err))
@@ -19,6 +24,7 @@ func (c *conn) readLoop() *cause {
 		if err != nil {
 			return causeRead(err)
 		}
+		c.park.reads.Add(1)
 		cs := c.handle(h, body)
 		if cap(body) <= maxKeptBody {
 			c.body = body[:0]
@@ -57,23 +63,25 @@ func (c *conn) armKeepAlive() {
 	}
 	slack := c.keepAlive / 4
 	c.rearmAt = now.Add(slack)
-	_ = c.nc.SetReadDeadline(now.Add(c.keepAlive*3/2 + slack))
+	c.setReadDeadline(now.Add(c.keepAlive*3/2 + slack))
 }
 
 // handle acts on one packet.
 func (c *conn) handle(h packet.FixedHeader, body []byte) *cause {
 	switch h.Type {
 	case packet.PUBLISH:
-		if err := c.pub.Decode(h, body, c.version); err != nil {
+		pub := &c.rs.pub
+		if err := pub.Decode(h, body, c.version); err != nil {
 			return c.countRead(causeRead(err))
 		}
-		c.srv.stats.in(c.pub.QoS, h.Size())
-		return c.onPublish(&c.pub)
+		c.srv.stats.in(pub.QoS, h.Size())
+		return c.onPublish(pub)
 	case packet.PUBACK, packet.PUBREC, packet.PUBREL, packet.PUBCOMP:
-		if err := c.ack.Decode(h, body, c.version); err != nil {
+		ack := &c.rs.ack
+		if err := ack.Decode(h, body, c.version); err != nil {
 			return c.countRead(causeRead(err))
 		}
-		return c.onAck(&c.ack)
+		return c.onAck(ack)
 	case packet.PINGREQ:
 		if err := (&packet.Pingreq{}).Decode(h, body, c.version); err != nil {
 			return c.countRead(causeRead(err))

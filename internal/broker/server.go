@@ -32,6 +32,8 @@ type Server struct {
 	retained  retainedSet
 	persist   *persister
 	stats     counters
+	poller    *poller // parks idle connections; nil: they keep their goroutines
+	reclaim   reclaimer
 
 	sessionSeq atomic.Uint64 // session ids
 
@@ -75,6 +77,12 @@ func New(cfg Config, authz Authorizer, st store.Store, log *slog.Logger) (*Serve
 	if err := s.restore(context.Background()); err != nil {
 		s.persist.close()
 		return nil, fmt.Errorf("broker: load state: %w", err)
+	}
+	if cfg.IdleAfter > 0 {
+		var err error
+		if s.poller, err = newPoller(cfg.IdleAfter/2, s.idleScan); err != nil {
+			log.Warn("broker: idle connections will keep their goroutines", "err", err)
+		}
 	}
 	s.wg.Add(1)
 	go s.sweepLoop()
@@ -162,10 +170,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, t Transport) error 
 			_ = nc.Close()
 			return nil
 		}
-		go func() {
-			defer s.wg.Done()
-			s.serveConn(ctx, nc, t)
-		}()
+		go s.serveConn(ctx, nc, t, true)
 	}
 }
 
@@ -180,8 +185,7 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn, t Transport) {
 		_ = nc.Close()
 		return
 	}
-	defer s.wg.Done()
-	s.serveConn(ctx, nc, t)
+	s.serveConn(ctx, nc, t, false)
 }
 
 // Close stops the broker: it closes the listeners, disconnects every
@@ -212,6 +216,7 @@ func (s *Server) Close() error {
 		c.kick(causeShutdown)
 	}
 	s.wg.Wait()
+	s.poller.close()
 	s.persist.close()
 	close(s.closed)
 	return nil

@@ -22,24 +22,28 @@ type session struct {
 	online     atomic.Bool                 // a connection is attached
 	persistent atomic.Bool                 // expiry > 0
 	principal  atomic.Pointer[principalOf] // of the current or last connection, for iot:Receive
+	denials    denyLog                     // rate-limits iot:Receive denial logs; own lock
+
+	// Optional rate limits (ratelimit.go); atomic.
+	connects, publishes, publishBytes rateLimit
 
 	mu       sync.Mutex
 	conn     *conn // nil while offline
 	version  packet.Version
 	expiry   uint32 // Session Expiry Interval, seconds
 	ended    bool
-	stored   bool                // has a record in the store
-	subs     map[string]subOpts  // filter → options, as in the index
-	inflight map[uint16]qentry   // sent, not yet acknowledged
-	pending  queue               // not yet sent
-	qos2in   map[uint16]struct{} // inbound QoS 2 ids awaiting PUBREL
-	nextID   uint16              // last packet identifier used
-	nextSeq  uint64              // last store sequence used
-	sent     uint64              // deliveries put in flight, for qentry.order
-	offline  time.Time           // when the last connection ended
-	will     *will               // a delayed Will waiting to be published
-	willStop func() bool         // cancels will's timer
-	events   uint64              // lifecycle versionNumber of the current connection
+	stored   bool               // has a record in the store
+	subs     map[string]subOpts // filter → options, as in the index
+	inflight map[uint16]qentry  // sent, not yet acknowledged
+	pending  queue              // not yet sent
+	qos2in   map[uint16]bool    // inbound QoS 2 ids awaiting PUBREL → has a store record
+	nextID   uint16             // last packet identifier used
+	nextSeq  uint64             // last store sequence used
+	sent     uint64             // deliveries put in flight, for qentry.order
+	offline  time.Time          // when the last connection ended
+	will     *will              // a delayed Will waiting to be published
+	willStop func() bool        // cancels will's timer
+	events   uint64             // lifecycle versionNumber of the current connection
 }
 
 // principalOf boxes a Principal for an atomic pointer.
@@ -74,7 +78,8 @@ func newSession(s *Server, clientID string, v packet.Version) *session {
 // deliver hands m to the session at qos, with the RETAIN flag retain and
 // subscription identifiers ids. iot:Receive is checked first, on the
 // principal of the session's connection; a denial drops the message
-// silently (spec §2.2). QoS 0 goes to the connection's outbox if there is
+// silently (spec §2.2), counted, and logged at most once per
+// Config.DenialLogInterval per deciding statement (denylog.go). QoS 0 goes to the connection's outbox if there is
 // room and is dropped otherwise (counted). QoS 1 and 2 go in flight if
 // the connection's window allows, else wait in the session, up to
 // MaxQueuedPerSession; a persistent session's are written to the store
@@ -84,9 +89,11 @@ func newSession(s *Server, clientID string, v packet.Version) *session {
 func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32, d *durable) {
 	s := ss.srv
 	pr := ss.principal.Load()
-	if pr != nil && !pr.p.Authorize(actionReceive, m.arn).Allowed {
-		s.stats.denyRecv.Add(1)
-		return
+	if pr != nil {
+		if dec := pr.p.Authorize(actionReceive, m.arn); !dec.Allowed {
+			ss.receiveDenied(pr.p, dec, m.arn)
+			return
+		}
 	}
 	ss.mu.Lock()
 	if ss.ended {
@@ -151,6 +158,7 @@ func (ss *session) sendLocked(e qentry, dup bool) {
 	ss.sent++
 	e.order = ss.sent
 	ss.inflight[id] = e
+	ss.storeOutboundLocked(id, &e, nil)
 	ss.queueLocked(id, e, dup)
 }
 
@@ -192,6 +200,7 @@ func (ss *session) complete(id uint16) {
 	}
 	delete(ss.inflight, id)
 	ss.unstoreLocked(e.seq)
+	ss.unstoreOutboundLocked(&e)
 	ss.refillLocked()
 }
 
@@ -218,10 +227,12 @@ func (ss *session) admitLocked(e *qentry, now time.Time) bool {
 		return false
 	}
 	if e.check {
-		if pr := ss.principal.Load(); pr != nil && !pr.p.Authorize(actionReceive, e.msg.arn).Allowed {
-			s.stats.denyRecv.Add(1)
-			ss.unstoreLocked(e.seq)
-			return false
+		if pr := ss.principal.Load(); pr != nil {
+			if dec := pr.p.Authorize(actionReceive, e.msg.arn); !dec.Allowed {
+				ss.receiveDenied(pr.p, dec, e.msg.arn)
+				ss.unstoreLocked(e.seq)
+				return false
+			}
 		}
 		e.check = false
 	}

@@ -83,13 +83,14 @@ func (ss *session) forgetLocked() {
 		return
 	}
 	p := ss.srv.persist
-	p.delete(tableSessions, ss.clientID, nil)
-	p.deletePrefix(tableQueue, queuePrefix(ss.clientID))
+	for _, op := range forgetStored(ss.clientID) {
+		p.submit(op)
+	}
 	ss.stored = false
 }
 
-// restore loads the persistent sessions, their queued deliveries and the
-// retained messages from the store. Sessions whose expiry passed are
+// restore loads the persistent sessions, their queued deliveries, their
+// QoS 2 state and the retained messages from the store. Sessions whose expiry passed are
 // deleted; a session that was connected when the broker stopped counts
 // as disconnected now.
 func (s *Server) restore(ctx context.Context) error {
@@ -111,9 +112,15 @@ func (s *Server) restore(ctx context.Context) error {
 				errs = append(errs, err)
 			}
 		}
+		out := map[string]qos2Out{}
 		scan(tableSessions, func(r store.Record) error { return s.restoreSession(r, now, &stale) })
-		scan(tableQueue, func(r store.Record) error { return s.restoreQueued(r, &stale) })
+		scan(tableQoS2Out, func(r store.Record) error { return restoreQoS2Out(r, out, &stale) })
+		scan(tableQueue, func(r store.Record) error { return s.restoreQueued(r, out, &stale) })
+		scan(tableQoS2In, func(r store.Record) error { return s.restoreQoS2In(r, &stale) })
 		scan(tableRetained, func(r store.Record) error { return s.restoreRetained(r, now, &stale) })
+		for key := range out { // states whose delivery had ended
+			stale = append(stale, persistOp{kind: opDelete, table: tableQoS2Out, key: key})
+		}
 		for _, err := range errs {
 			s.log.Warn("broker: skipped a stored record", "err", err)
 		}
@@ -125,10 +132,14 @@ func (s *Server) restore(ctx context.Context) error {
 	return err
 }
 
-// forgetStored is what deletes a stored session that is not restored.
+// forgetStored is what deletes a stored session: its record, its queued
+// deliveries and its QoS 2 state.
 func forgetStored(clientID string) []persistOp {
+	prefix := queuePrefix(clientID)
 	return []persistOp{{kind: opDelete, table: tableSessions, key: clientID},
-		{kind: opDeletePrefix, table: tableQueue, key: queuePrefix(clientID)}}
+		{kind: opDeletePrefix, table: tableQueue, key: prefix},
+		{kind: opDeletePrefix, table: tableQoS2Out, key: prefix},
+		{kind: opDeletePrefix, table: tableQoS2In, key: prefix}}
 }
 
 func (s *Server) restoreSession(r store.Record, now time.Time, stale *[]persistOp) error {
@@ -163,7 +174,10 @@ func (s *Server) restoreSession(r store.Record, now time.Time, stale *[]persistO
 	return nil
 }
 
-func (s *Server) restoreQueued(r store.Record, stale *[]persistOp) error {
+// restoreQueued reads a queued delivery into its session: in flight with
+// its packet identifier when out holds its QoS 2 state, waiting
+// otherwise.
+func (s *Server) restoreQueued(r store.Record, out map[string]qos2Out, stale *[]persistOp) error {
 	clientID, ok := splitQueueKey(r.Key)
 	ss := s.sessions[clientID]
 	if !ok || ss == nil {
@@ -180,7 +194,12 @@ func (s *Server) restoreQueued(r store.Record, stale *[]persistOp) error {
 		return err
 	}
 	m.arn = s.arn.topic + m.Topic
-	ss.pending.push(qentry{msg: m, qos: qos, retain: retain, ids: ids, seq: seq, check: true})
+	e := qentry{msg: m, qos: qos, retain: retain, ids: ids, seq: seq, check: true}
 	ss.nextSeq = max(ss.nextSeq, seq)
+	if st, ok := out[r.Key]; ok && ss.restoreInflightLocked(e, st) {
+		delete(out, r.Key)
+		return nil
+	}
+	ss.pending.push(e)
 	return nil
 }

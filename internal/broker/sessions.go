@@ -25,7 +25,7 @@ func (s *Server) attach(c *conn, p *packet.Connect, ack *packet.Connack) {
 			<-old.detached
 			continue
 		}
-		present := ss != nil && !p.CleanStart && ss.version == c.version
+		present := ss != nil && !p.CleanStart && ss.version == c.version && !ss.expired(time.Now())
 		var cleanup func()
 		var events uint64
 		if ss != nil && !present {
@@ -36,6 +36,9 @@ func (s *Server) attach(c *conn, p *packet.Connect, ack *packet.Connack) {
 		if ss == nil {
 			ss = newSession(s, c.clientID, c.version)
 			ss.events = events
+			if rate := s.cfg.MaxConnectsPerSecond; rate > 0 {
+				ss.connects.allow(time.Now(), 1, rate) // this CONNECT counts (throttleConnect found no session)
+			}
 			s.sessions[c.clientID] = ss
 			s.stats.sessions.Add(1)
 		}
@@ -173,14 +176,14 @@ func (s *Server) endSessionLocked(ss *session) (cleanup func()) {
 }
 
 // sweep ends the offline sessions whose expiry has passed (spec §4.4),
-// and drops expired messages from offline sessions and the retained
-// store [MQTT-3.3.2-5].
+// drops expired messages from offline sessions and the retained store
+// [MQTT-3.3.2-5], and logs the counts of iot:Receive denials not logged.
 func (s *Server) sweep(now time.Time) {
 	var cleanups []func()
 	s.mu.Lock()
 	for _, ss := range s.sessions {
 		ss.mu.Lock()
-		expired := ss.conn == nil && !now.Before(ss.offline.Add(time.Duration(ss.expiry)*time.Second))
+		expired := ss.expiredLocked(now)
 		if !expired && ss.conn == nil {
 			ss.dropExpiredLocked(now)
 		}
@@ -194,6 +197,19 @@ func (s *Server) sweep(now time.Time) {
 		f()
 	}
 	s.sweepRetained(now)
+	s.flushDenials(now)
+}
+
+// expired reports whether the session is offline past its expiry: it
+// is over even if the sweep has not ended it yet [MQTT-3.1.2-23].
+func (ss *session) expired(now time.Time) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.expiredLocked(now)
+}
+
+func (ss *session) expiredLocked(now time.Time) bool {
+	return ss.conn == nil && !now.Before(ss.offline.Add(time.Duration(ss.expiry)*time.Second))
 }
 
 // dropExpiredLocked removes waiting messages whose expiry has passed.

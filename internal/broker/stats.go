@@ -41,6 +41,18 @@ type Stats struct {
 	KeepAliveTimeout uint64
 	Takeovers        uint64 // connections closed by a newer one with their client id
 	StoreErrors      uint64 // durable writes that failed
+
+	// PUBLISHes refused with 0x99: Payload Format Indicator 1 on a payload
+	// that is not UTF-8 (also counted in ProtocolErrors).
+	PayloadFormatInvalid uint64
+	// Requests refused by the optional rate limits (Config.MaxConnectsPerSecond,
+	// MaxPublishesPerSecond, MaxPublishBytesPerSecond): CONNECTs and PUBLISHes.
+	ThrottledConnects  uint64
+	ThrottledPublishes uint64
+
+	// Parked is how many connections are idle without goroutines now
+	// (Config.IdleAfter; park.go).
+	Parked int64
 }
 
 // counters holds the live values behind Stats.
@@ -51,6 +63,7 @@ type counters struct {
 	dropQueue, dropSession, dropExpired, dropLarge, dropOffl atomic.Uint64
 	authFail, denyConnect, denyPublish, denySub, denyRecv    atomic.Uint64
 	protocol, keepAlive, takeovers, storeErrors              atomic.Uint64
+	badPayload, throttledConnects, throttledPublishes        atomic.Uint64
 }
 
 // in counts one received PUBLISH of n bytes.
@@ -76,8 +89,11 @@ func (s *Server) Stats() Stats {
 		AuthFailures: c.authFail.Load(), DeniedConnect: c.denyConnect.Load(), DeniedPublish: c.denyPublish.Load(),
 		DeniedSubscribe: c.denySub.Load(), DeniedReceive: c.denyRecv.Load(), ProtocolErrors: c.protocol.Load(),
 		KeepAliveTimeout: c.keepAlive.Load(), Takeovers: c.takeovers.Load(), StoreErrors: c.storeErrors.Load(),
+		PayloadFormatInvalid: c.badPayload.Load(), ThrottledConnects: c.throttledConnects.Load(),
+		ThrottledPublishes: c.throttledPublishes.Load(),
 	}
 	st.Queued, st.Inflight = s.queueDepths()
+	st.Parked = int64(s.poller.count())
 	for q := range 3 {
 		st.MessagesIn[q], st.BytesIn[q] = c.msgsIn[q].Load(), c.bytesIn[q].Load()
 		st.MessagesOut[q], st.BytesOut[q] = c.msgsOut[q].Load(), c.bytesOut[q].Load()

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hob-iot/hob/internal/mqtt/packet"
 	"github.com/hob-iot/hob/internal/topic"
@@ -26,7 +27,7 @@ func (c *conn) onSubscribe(p *packet.Subscribe) *cause {
 	}
 	codes := make([]packet.ReasonCode, len(p.Subscriptions))
 	var sends []retainedSend
-	var topics []string
+	var topics, refusals []string
 	for i, sub := range p.Subscriptions {
 		rc, cs := c.subscribeOne(i, sub, subID, &sends)
 		if cs != nil {
@@ -35,12 +36,17 @@ func (c *conn) onSubscribe(p *packet.Subscribe) *cause {
 		codes[i] = rc
 		if !rc.IsFailure() {
 			topics = append(topics, sub.Filter)
+		} else {
+			refusals = append(refusals, refusal(rc, sub.Filter))
 		}
 	}
 	if err := c.sess.saveDurably(len(topics) > 0); err != nil && c.version != packet.V5 {
 		return causeStore
 	}
 	ack := &packet.Suback{PacketID: p.PacketID, ReasonCodes: codes}
+	if len(refusals) > 0 && c.version == packet.V5 {
+		ack.Properties.ReasonString = c.reasonString(strings.Join(refusals, "; "))
+	}
 	if cs := c.send(outItem{kind: outPacket, pkt: ack}); cs != nil {
 		return cs
 	}
@@ -89,6 +95,19 @@ func (c *conn) subscribeOne(i int, sub packet.Subscription, subID []uint32, send
 		*sends = append(*sends, retainedSend{m: m, qos: min(m.QoS, granted), opts: opts})
 	}
 	return packet.ReasonCode(granted), nil
+}
+
+// refusal explains a SUBACK failure code for the Reason String.
+func refusal(rc packet.ReasonCode, filter string) string {
+	switch rc {
+	case packet.NotAuthorized:
+		return "iot:Subscribe denied on " + filter
+	case packet.QuotaExceeded:
+		return "subscription limit reached for " + filter
+	case packet.TopicFilterInvalid:
+		return "invalid topic filter " + filter
+	}
+	return fmt.Sprintf("%s refused: %v", filter, rc)
 }
 
 // wantRetained applies Retain Handling [MQTT-3.3.1-9] [MQTT-3.3.1-10]

@@ -32,6 +32,9 @@ func TestServer_Subscribe_DeniedPerVersion(t *testing.T) {
 	if !slices.Equal(ack.ReasonCodes, want) {
 		t.Errorf("SUBACK %v, want %v (filters are matched literally, spec §2.2)", ack.ReasonCodes, want)
 	}
+	if rs := ack.Properties.ReasonString; rs != "iot:Subscribe denied on secret/#; iot:Subscribe denied on $share/g/x" {
+		t.Errorf("SUBACK Reason String %q", rs)
+	}
 	c3 := dial(t, s, packet.V311, "v3")
 	c3.send(&packet.Subscribe{PacketID: 1, Subscriptions: []packet.Subscription{{Filter: "secret/#"}}})
 	c3.expectClosed() // AWS closes 3.1.1 connections (spec §2.6)

@@ -22,28 +22,36 @@ const maxKeptScratch = 64 << 10
 
 var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferSize) }}
 
-// writeLoop is the connection's writer goroutine, started by serveConn
-// and waited for through writerDone. It sleeps until the outbox has
-// something, writes everything queued into a buffered writer, flushes
-// when the queue is momentarily empty, and exits once the outbox is
-// closed and drained or a write fails; it then closes the network
-// connection, which ends the reader too. It holds no lock while it
-// writes.
+// writeLoop is the connection's writer goroutine. The outbox spawns it
+// when something is pushed while no writer runs, and the reader waits
+// for its last one through writerDone. It writes everything queued into
+// a buffered writer, flushes when the queue is momentarily empty, and
+// sleeps until more is pushed; when the idle scan asks it to retire it
+// exits with the box empty, keeping no stack or buffer while the client
+// is idle. Once the outbox is closed and drained, or a write fails, it
+// closes the network connection, which ends the reader too, and closes
+// writerDone. It holds no lock while it writes.
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	defer c.closeNet()
 	var batch []outItem
-	for range c.out.wake {
+	c.ws = writeScratches.Get().(*writeScratch)
+	for {
 		var done bool
 		var err error
 		batch, done, err = c.drain(batch)
 		if err != nil {
 			c.kick(causeLost(err))
-			return
+			done = true
 		}
 		if done {
+			c.dropWriter()
+			c.closeNet()
+			close(c.writerDone)
 			return
 		}
+		if c.out.finishIfEmpty(c.dropWriter) {
+			return
+		}
+		<-c.out.wake
 	}
 }
 
@@ -105,6 +113,9 @@ func (c *conn) writeItem(bw *bufio.Writer, it *outItem, now time.Time) error {
 		}
 		return nil
 	}
+	if it.kind == outPublish && c.aliasMax > 0 {
+		c.aliasTopic(&c.ws.pub)
+	}
 	n := p.Size(v)
 	var b []byte
 	if n <= bw.Available() {
@@ -120,6 +131,37 @@ func (c *conn) writeItem(bw *bufio.Writer, it *outItem, now time.Time) error {
 	return err
 }
 
+// aliasTopic gives an outbound MQTT 5 PUBLISH a Topic Alias
+// (§3.3.2.3.4): a topic already mapped on this connection is sent as its
+// alias alone; a new one, while aliases up to the client's Topic Alias
+// Maximum remain [MQTT-3.3.2-8], is sent with its topic and a new alias;
+// others go without. The mapping lives as long as the connection
+// [MQTT-3.3.2-7]. Only the writer calls it, after the packet is known to
+// be sent, so the client learns every mapping it is later asked to use.
+func (c *conn) aliasTopic(p *packet.Publish) {
+	if a, ok := c.outAliases[p.Topic]; ok {
+		p.Properties.TopicAlias = a
+		p.Topic = ""
+		return
+	}
+	if len(c.outAliases) >= int(c.aliasMax) {
+		return
+	}
+	if c.outAliases == nil {
+		c.outAliases = make(map[string]uint16, c.aliasMax)
+	}
+	a := uint16(len(c.outAliases) + 1)
+	c.outAliases[p.Topic] = a
+	p.Properties.TopicAlias = a
+}
+
+// dropWriter lets go of what the writer keeps when it exits.
+func (c *conn) dropWriter() {
+	*c.ws = writeScratch{}
+	writeScratches.Put(c.ws)
+	c.ws, c.scratch = nil, nil
+}
+
 var pingresp = &packet.Pingresp{}
 
 // encodeItem returns the packet it stands for, reusing the writer's
@@ -127,8 +169,8 @@ var pingresp = &packet.Pingresp{}
 func (c *conn) encodeItem(it *outItem, now time.Time) packet.Packet {
 	switch it.kind {
 	case outAck:
-		c.wack = packet.Ack{Kind: it.ack, PacketID: it.id, ReasonCode: it.rc}
-		return &c.wack
+		c.ws.ack = packet.Ack{Kind: it.ack, PacketID: it.id, ReasonCode: it.rc}
+		return &c.ws.ack
 	case outPingresp:
 		return pingresp
 	case outPacket:
@@ -140,7 +182,7 @@ func (c *conn) encodeItem(it *outItem, now time.Time) packet.Packet {
 		c.release(it)
 		return nil
 	}
-	p := &c.wpub
+	p := &c.ws.pub
 	*p = packet.Publish{Topic: m.Topic, Payload: m.Payload, QoS: it.qos, Retain: it.retain, Dup: it.dup, PacketID: it.id}
 	if c.version == packet.V5 {
 		p.Properties = m.Properties

@@ -28,6 +28,20 @@ type Config struct {
 	LogFormat       string        // text or json
 	MaxBodySize     int64         // bytes in one API request body
 	ShutdownTimeout time.Duration // grace period for in-flight requests
+
+	// MQTT broker limits (spec §4.3, §4.11); 0 turns one off. The count
+	// limits are on by default, the rates off (load tests exceed them).
+	MQTTMaxFiltersPerSubscribe   int // topic filters in one SUBSCRIBE (AWS: 8)
+	MQTTMaxSubscriptions         int // subscriptions of one session (AWS: 50)
+	MQTTMaxConnectsPerSecond     int // CONNECTs per client id (AWS: 1)
+	MQTTMaxPublishesPerSecond    int // PUBLISHes per connection (AWS: 100)
+	MQTTMaxPublishBytesPerSecond int // PUBLISH payload bytes per connection (AWS: 512 KB)
+
+	// Device Shadow limits (spec §1.6, §1.8).
+	ShadowMaxStateBytes     int           // bytes of desired+reported in one shadow (AWS: 8 KB)
+	ShadowMaxDepth          int           // nesting levels inside desired or reported (AWS: 6)
+	ShadowMaxRequestBytes   int           // bytes of one shadow request (AWS: 128 KB)
+	ShadowDeletedVersionTTL time.Duration // how long a deleted shadow's version is kept (AWS: 48h)
 }
 
 // Default returns the configuration used where nothing else is said. It
@@ -47,5 +61,13 @@ func Default() Config {
 		LogFormat:       "text",
 		MaxBodySize:     1 << 20,
 		ShutdownTimeout: 10 * time.Second,
+
+		MQTTMaxFiltersPerSubscribe: 8,
+		MQTTMaxSubscriptions:       50,
+
+		ShadowMaxStateBytes:     8192,
+		ShadowMaxDepth:          6,
+		ShadowMaxRequestBytes:   128 << 10,
+		ShadowDeletedVersionTTL: 48 * time.Hour,
 	}
 }

@@ -29,6 +29,9 @@ func TestLoad_GoodFiles(t *testing.T) {
 		MQTTAddr: ":8884", DevMQTTAddr: "127.0.0.1:1884", QoS2: true, SessionExpiry: 2 * time.Hour,
 		MetricsAddr: "127.0.0.1:9191", Region: "eu-west-1", AccountID: "000011112222",
 		LogLevel: "debug", LogFormat: "json", MaxBodySize: 2097152, ShutdownTimeout: 30 * time.Second,
+		MQTTMaxFiltersPerSubscribe: 4, MQTTMaxSubscriptions: 20, MQTTMaxConnectsPerSecond: 1,
+		MQTTMaxPublishesPerSecond: 100, MQTTMaxPublishBytesPerSecond: 524288,
+		ShadowMaxStateBytes: 16384, ShadowMaxDepth: 8, ShadowMaxRequestBytes: 65536, ShadowDeletedVersionTTL: 24 * time.Hour,
 	}
 	files, _ := filepath.Glob("testdata/*.good.*")
 	if len(files) == 0 {
@@ -84,6 +87,26 @@ func TestLoad_Precedence(t *testing.T) {
 	}
 	if c.Region != "eu-west-1" || c.AccountID != "222222222222" || c.LogLevel != "debug" {
 		t.Fatalf("file < env < flags not honoured: %+v", c)
+	}
+}
+
+func TestLoad_ShadowLimits_Precedence(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "hob.yaml")
+	if err := os.WriteFile(f, []byte("shadow_max_state_bytes: 4096\nshadow_max_depth: 4\nshadow_deleted_version_ttl: 1h\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOB_CONFIG=" + f, "HOB_SHADOW_MAX_DEPTH=5", "HOB_SHADOW_DELETED_VERSION_TTL=2h"}
+	c, err := Load([]string{"--shadow-deleted-version-ttl", "3h"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ShadowMaxStateBytes != 4096 || c.ShadowMaxDepth != 5 || c.ShadowDeletedVersionTTL != 3*time.Hour ||
+		c.ShadowMaxRequestBytes != Default().ShadowMaxRequestBytes {
+		t.Fatalf("file < env < flags not honoured for the shadow limits: %+v", c)
+	}
+	_, err = Load([]string{"--shadow-max-state-bytes", "lots"}, nil, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "shadow-max-state-bytes") {
+		t.Fatalf("a non-number shadow limit: err = %v", err)
 	}
 }
 

@@ -61,6 +61,40 @@ var options = []option{
 	{name: "shutdown-timeout", usage: "how long to let in-flight requests finish at shutdown (e.g. 10s)",
 		set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return },
 		get: func(c *Config) string { return c.ShutdownTimeout.String() }},
+
+	// MQTT broker limits (spec §4.3, §4.11); 0 turns one off.
+	intOpt("mqtt-max-filters-per-subscribe", "most topic filters in one SUBSCRIBE; more are refused with Quota exceeded (AWS: 8; 0: no limit)",
+		func(c *Config) *int { return &c.MQTTMaxFiltersPerSubscribe }),
+	intOpt("mqtt-max-subscriptions", "most subscriptions of one MQTT session (AWS: 50; 0: no limit)",
+		func(c *Config) *int { return &c.MQTTMaxSubscriptions }),
+	intOpt("mqtt-max-connects-per-second", "most CONNECTs per second per client id (AWS: 1; default 0: no limit)",
+		func(c *Config) *int { return &c.MQTTMaxConnectsPerSecond }),
+	intOpt("mqtt-max-publishes-per-second", "most PUBLISHes per second per connection (AWS: 100; default 0: no limit, for load tests)",
+		func(c *Config) *int { return &c.MQTTMaxPublishesPerSecond }),
+	intOpt("mqtt-max-publish-bytes-per-second", "most PUBLISH payload bytes per second per connection (AWS: 524288; default 0: no limit)",
+		func(c *Config) *int { return &c.MQTTMaxPublishBytesPerSecond }),
+
+	// Device Shadow limits (spec §1.6, §1.8).
+	{name: "shadow-max-state-bytes", usage: "largest desired+reported state of one shadow, in bytes (AWS: 8192)",
+		set: func(c *Config, v string) (err error) { c.ShadowMaxStateBytes, err = strconv.Atoi(v); return },
+		get: func(c *Config) string { return strconv.Itoa(c.ShadowMaxStateBytes) }},
+	{name: "shadow-max-depth", usage: "deepest nesting inside a shadow's desired or reported section (AWS: 6)",
+		set: func(c *Config, v string) (err error) { c.ShadowMaxDepth, err = strconv.Atoi(v); return },
+		get: func(c *Config) string { return strconv.Itoa(c.ShadowMaxDepth) }},
+	{name: "shadow-max-request-bytes", usage: "largest shadow request (MQTT payload or HTTP body), in bytes (AWS: 131072)",
+		set: func(c *Config, v string) (err error) { c.ShadowMaxRequestBytes, err = strconv.Atoi(v); return },
+		get: func(c *Config) string { return strconv.Itoa(c.ShadowMaxRequestBytes) }},
+	{name: "shadow-deleted-version-ttl", usage: "how long a deleted shadow's version is kept, so a re-created shadow continues from it (AWS: 48h)",
+		set: func(c *Config, v string) (err error) { c.ShadowDeletedVersionTTL, err = time.ParseDuration(v); return },
+		get: func(c *Config) string { return c.ShadowDeletedVersionTTL.String() }},
+}
+
+// intOpt is an option holding a non-negative integer (Validate checks the
+// range).
+func intOpt(name, usage string, field func(*Config) *int) option {
+	return option{name: name, usage: usage,
+		set: func(c *Config, v string) (err error) { *field(c), err = strconv.Atoi(v); return },
+		get: func(c *Config) string { return strconv.Itoa(*field(c)) }}
 }
 
 func str(name, usage string, field func(*Config) *string) option {

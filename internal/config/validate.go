@@ -80,6 +80,30 @@ func (c *Config) Validate() []string {
 	if c.ShutdownTimeout <= 0 {
 		add("shutdown-timeout", "%s must be positive", c.ShutdownTimeout)
 	}
+	// MQTT broker limits.
+	for _, l := range []struct {
+		key string
+		v   int
+	}{{"mqtt-max-filters-per-subscribe", c.MQTTMaxFiltersPerSubscribe}, {"mqtt-max-subscriptions", c.MQTTMaxSubscriptions},
+		{"mqtt-max-connects-per-second", c.MQTTMaxConnectsPerSecond}, {"mqtt-max-publishes-per-second", c.MQTTMaxPublishesPerSecond},
+		{"mqtt-max-publish-bytes-per-second", c.MQTTMaxPublishBytesPerSecond}} {
+		if l.v < 0 {
+			add(l.key, "%d must not be negative (0: no limit)", l.v)
+		}
+	}
+	// Device Shadow limits.
+	if c.ShadowMaxStateBytes < 1024 || c.ShadowMaxStateBytes > 1<<20 {
+		add("shadow-max-state-bytes", "%d must be from 1024 to %d bytes", c.ShadowMaxStateBytes, 1<<20)
+	}
+	if c.ShadowMaxDepth < 1 || c.ShadowMaxDepth > 32 {
+		add("shadow-max-depth", "%d must be from 1 to 32", c.ShadowMaxDepth)
+	}
+	if c.ShadowMaxRequestBytes < 1024 || c.ShadowMaxRequestBytes > 64<<20 {
+		add("shadow-max-request-bytes", "%d must be from 1024 to %d bytes", c.ShadowMaxRequestBytes, 64<<20)
+	}
+	if c.ShadowDeletedVersionTTL < time.Second || c.ShadowDeletedVersionTTL > 365*24*time.Hour {
+		add("shadow-deleted-version-ttl", "%s must be from 1s to 8760h", c.ShadowDeletedVersionTTL)
+	}
 	return p
 }
 

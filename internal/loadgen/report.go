@@ -93,7 +93,11 @@ type Broker struct {
 	Connected  int64   `json:"rss_connected_kib"` // all connections open, no load yet
 	After      int64   `json:"rss_after_kib"`     // at the end of the load, still connected
 	Peak       int64   `json:"rss_peak_kib"`      // VmHWM at the end: the process's peak ever
-	PerConnKiB float64 `json:"rss_per_connection_kib"`
+	PerConnKiB float64 `json:"rss_per_connection_kib"` // (Connected - Before) / connections
+	// EndPerConnKiB is (After - Before) / connections: in conn mode, what
+	// an idle connection costs once the connection storm has settled
+	// (a broker may give memory back meanwhile).
+	EndPerConnKiB float64 `json:"rss_per_connection_at_end_kib"`
 	// CPUPercent is the broker's CPU time during the load over the load's
 	// wall time: 100 is one core busy.
 	CPUPercent float64      `json:"cpu_percent"`

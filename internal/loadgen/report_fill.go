@@ -66,6 +66,7 @@ func (b *Broker) settle(conns int64) {
 	b.Before, b.Connected, b.After, b.Peak = s[0].RSS, s[1].RSS, s[2].RSS, s[2].HWM
 	if conns > 0 {
 		b.PerConnKiB = float64(b.Connected-b.Before) / float64(conns)
+		b.EndPerConnKiB = float64(b.After-b.Before) / float64(conns)
 	}
 	if wall := s[2].At.Sub(s[1].At); wall > 0 {
 		b.CPUPercent = 100 * float64(s[2].CPU-s[1].CPU) / float64(wall)

@@ -66,8 +66,8 @@ func (br *Broker) writeText(b *strings.Builder) {
 		fmt.Fprintf(b, "broker         %s\n", br.Error)
 		return
 	}
-	fmt.Fprintf(b, "broker rss     pid %d: %s before, %s connected, %s after (peak %s); %.2f KiB per connection\n",
-		br.PID, kib(br.Before), kib(br.Connected), kib(br.After), kib(br.Peak), br.PerConnKiB)
+	fmt.Fprintf(b, "broker rss     pid %d: %s before, %s connected, %s after (peak %s); %.2f KiB per connection when connected, %.2f at the end\n",
+		br.PID, kib(br.Before), kib(br.Connected), kib(br.After), kib(br.Peak), br.PerConnKiB, br.EndPerConnKiB)
 	fmt.Fprintf(b, "broker cpu     %.0f%% of one core during the load\n", br.CPUPercent)
 }
 

@@ -29,6 +29,12 @@ func NewReader(r io.Reader, maxPacketSize int) *Reader {
 	return rd
 }
 
+// Reset makes the Reader read from br from now on, keeping its maximum
+// packet size: a connection that parks while idle gives its buffered
+// reader back to a pool and takes another when it resumes. br must hold
+// no bytes of a packet the Reader has begun.
+func (r *Reader) Reset(br *bufio.Reader) { r.br = br }
+
 // SetMaxPacketSize changes the largest packet the Reader accepts, as
 // NewReader's argument does.
 func (r *Reader) SetMaxPacketSize(n int) {
