@@ -93,6 +93,7 @@ type Services struct {
 	Policies      PolicyService
 	Authorization AuthorizationService
 	Data          DataService
+	Shadows       ShadowService
 }
 
 // Server is the HTTP handler for hob's AWS APIs.
@@ -113,6 +114,7 @@ func New(cfg Config, authn Authenticator, svc Services, log *slog.Logger) *Serve
 	s.router.add(s.policyRoutes()...)
 	s.router.add(s.authorizationRoutes()...)
 	s.router.add(s.dataRoutes()...)
+	s.router.add(s.shadowRoutes()...)
 	return s
 }
 

@@ -10,9 +10,16 @@ import (
 )
 
 // writeJSON writes v as the JSON body of a response with status; nil is {}.
+// A rawJSON value is written as it is.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) int {
 	body := []byte("{}")
-	if v != nil {
+	switch raw := v.(type) {
+	case nil:
+	case rawJSON:
+		if len(raw) > 0 {
+			body = raw
+		}
+	default:
 		b, err := json.Marshal(v)
 		if err != nil {
 			return s.writeError(w, err)
@@ -25,6 +32,10 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) int {
 	_, _ = w.Write(body)
 	return status
 }
+
+// rawJSON is a response body that is JSON already, such as a shadow
+// document: writeJSON sends it byte for byte, without re-encoding.
+type rawJSON []byte
 
 // errorBody is AWS's rest-json error body. It never carries a numeric
 // "code" member: aws-sdk-go-v2 fails on one (spec §6.3).

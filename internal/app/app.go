@@ -37,6 +37,7 @@ type App struct {
 	api       *api.Server
 	devices   *auth.Devices
 	broker    *broker.Server
+	shadow    *shadowUnit // the Device Shadow service on the broker
 	mqttLn    net.Listener
 	devMQTTLn net.Listener
 	banner    Banner
@@ -104,6 +105,9 @@ func (a *App) openState(ctx context.Context) error {
 	if err := a.openBroker(account); err != nil {
 		return err
 	}
+	if err := a.openShadow(); err != nil {
+		return err
+	}
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
 	a.ws = newWSHandler(authn, a.broker, &a.runCtx)
 	a.api = api.New(api.Config{
@@ -111,7 +115,7 @@ func (a *App) openState(ctx context.Context) error {
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
 	}, authAdapter{a: authn, devs: devs}, api.Services{Things: reg, Certificates: reg, Policies: reg,
-		Authorization: devs, Data: dataAdapter{a.broker}}, a.log)
+		Authorization: devs, Data: dataAdapter{a.broker}, Shadows: a.shadow.svc}, a.log)
 	return nil
 }
 
@@ -188,7 +192,10 @@ func (a *App) Run(ctx context.Context) error {
 		// The broker first: it ends the MQTT connections that ALPN handed
 		// over, which http.Server.Shutdown would otherwise wait for.
 		berr := a.broker.Close()
-		return errors.Join(berr, a.https.Shutdown(sctx), a.metrics.Shutdown(sctx))
+		herr := a.https.Shutdown(sctx)
+		// The shadow service last: MQTT requests no longer arrive and
+		// HTTP ones have finished.
+		return errors.Join(berr, herr, a.shadow.Close(), a.metrics.Shutdown(sctx))
 	})
 	err := g.Wait()
 	if ctx.Err() != nil && err == nil {
@@ -218,6 +225,7 @@ func (a *App) Close() error {
 	if a.broker != nil {
 		errs = append(errs, a.broker.Close())
 	}
+	errs = append(errs, a.shadow.Close())
 	if a.ca != nil {
 		errs = append(errs, a.ca.Close())
 	}

@@ -43,6 +43,11 @@ const (
 	// policies do not allow the call (spec §3.7, §4.12).
 	ForbiddenException Code = "ForbiddenException"
 
+	// iot-data's shadow errors that the iot model does not have (spec
+	// §1.7): a verb the URI does not take, and a body that is not UTF-8.
+	MethodNotAllowedException            Code = "MethodNotAllowedException"
+	UnsupportedDocumentEncodingException Code = "UnsupportedDocumentEncodingException"
+
 	// Front-end errors that no service model lists: a request that names no
 	// operation, one hob does not implement yet, and a body over the limit.
 	UnknownOperationException      Code = "UnknownOperationException"
@@ -79,6 +84,9 @@ var statusOf = map[Code]int{
 	UnknownOperationException:          http.StatusNotFound,
 	NotImplementedException:            http.StatusNotImplemented,
 	RequestEntityTooLargeException:     http.StatusRequestEntityTooLarge,
+
+	MethodNotAllowedException:            http.StatusMethodNotAllowed,
+	UnsupportedDocumentEncodingException: http.StatusUnsupportedMediaType,
 }
 
 // Status is the HTTP status AWS's iot service sends with c; unknown codes
@@ -100,13 +108,21 @@ type Error struct {
 	Message     string
 	ResourceID  string
 	ResourceArn string
+	// HTTPStatus, when set, overrides Code's status: one shape can have
+	// another status in iot-data (ThrottlingException is 429 there).
+	HTTPStatus int
 }
 
 // Error implements error.
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
 // Status is the HTTP status for e.
-func (e *Error) Status() int { return e.Code.Status() }
+func (e *Error) Status() int {
+	if e.HTTPStatus != 0 {
+		return e.HTTPStatus
+	}
+	return e.Code.Status()
+}
 
 // Errorf makes an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
