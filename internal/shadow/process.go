@@ -91,14 +91,31 @@ func (s *Service) load(ctx context.Context, key string) (*Document, int64, error
 	return d, rec.Version, nil
 }
 
+// current returns the document an update starts from: the one this
+// Service last wrote, when cached and cached is true, else the stored one.
+// fromCache says which.
+func (s *Service) current(ctx context.Context, key string, useCache bool) (d *Document, recVersion int64, fromCache bool, err error) {
+	if useCache {
+		if c, ok := s.cache.get(key); ok {
+			return c.doc, c.recVersion, true, nil
+		}
+	}
+	d, recVersion, err = s.load(ctx, key)
+	return d, recVersion, false, err
+}
+
 // write stores d at key if the record still has version recVersion (0: no
-// record), else returns an error wrapping store.ErrConflict.
-func (s *Service) write(ctx context.Context, key string, d *Document, recVersion int64) error {
+// record), else returns an error wrapping store.ErrConflict. It returns
+// the record's new version.
+func (s *Service) write(ctx context.Context, key string, d *Document, recVersion int64) (int64, error) {
 	value := encodeJSON(d)
-	return s.st.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.PutIfVersion(Table, key, value, recVersion)
+	var v int64
+	err := s.st.Update(ctx, func(tx store.Tx) error {
+		var err error
+		v, err = tx.PutIfVersion(Table, key, value, recVersion)
 		return err
 	})
+	return v, err
 }
 
 // get answers a get request with the full document (spec §1.4).
@@ -132,22 +149,31 @@ func (s *Service) update(j *job, prefix string) ([]byte, []message, error) {
 	}
 	key := shadowKey(j.thing, j.name)
 	for attempt := 1; ; attempt++ {
-		cur, recVersion, err := s.load(j.ctx, key)
+		cur, recVersion, cached, err := s.current(j.ctx, key, attempt == 1)
 		if err != nil {
 			return nil, nil, err
 		}
 		out, e := updateDocument(cur, req, s.now(), s.rules)
+		if e != nil && cached {
+			s.cache.forget(key) // decide on the stored document, which another node may have changed
+			continue
+		}
 		if e != nil {
 			return nil, nil, e
 		}
-		err = s.write(j.ctx, key, out.Doc, recVersion)
+		newVersion, err := s.write(j.ctx, key, out.Doc, recVersion)
 		if errors.Is(err, store.ErrConflict) && attempt < maxAttempts {
-			backoff(j.ctx, attempt)
+			s.cache.forget(key)
+			if attempt > 1 {
+				backoff(j.ctx, attempt)
+			}
 			continue
 		}
 		if err != nil {
+			s.cache.forget(key)
 			return nil, nil, err
 		}
+		s.cache.put(key, out.Doc, newVersion)
 		return out.Accepted, []message{
 			{prefix + "/accepted", out.Accepted},
 			{prefix + "/delta", out.Delta},
@@ -174,14 +200,17 @@ func (s *Service) delete(j *job, prefix string) ([]byte, []message, error) {
 			return nil, nil, notFound(j.thing, j.name, token)
 		}
 		now := s.now()
-		err = s.write(j.ctx, key, &Document{Version: cur.Version, DeletedAt: max(now, 1)}, recVersion)
+		tomb := &Document{Version: cur.Version, DeletedAt: max(now, 1)}
+		newVersion, err := s.write(j.ctx, key, tomb, recVersion)
 		if errors.Is(err, store.ErrConflict) && attempt < maxAttempts {
 			backoff(j.ctx, attempt)
 			continue
 		}
 		if err != nil {
+			s.cache.forget(key)
 			return nil, nil, err
 		}
+		s.cache.put(key, tomb, newVersion)
 		body := renderDelete(cur.Version, now, token)
 		return body, []message{{prefix + "/accepted", body}}, nil
 	}

@@ -40,6 +40,10 @@ const (
 // offline (spec §1.2 [inf]).
 const replyQoS = 1
 
+// cacheSize bounds the documents kept for updates (docCache): about the
+// shadows that a busy fleet updates at once, not all of them.
+const cacheSize = 16384
+
 // Options configures a Service. Zero fields take the defaults above.
 type Options struct {
 	MaxStateBytes     int           // desired+reported size limit after merge (spec §1.8)
@@ -89,6 +93,7 @@ type Service struct {
 	pub   Publisher
 	opts  Options
 	rules docRules
+	cache *docCache // last written documents, for updates (cache.go)
 
 	mu      sync.RWMutex
 	closed  bool
@@ -119,6 +124,7 @@ func New(st store.Store, pub Publisher, opts Options) (*Service, error) {
 	o := opts.withDefaults()
 	s := &Service{
 		st: st, pub: pub, opts: o,
+		cache:     newDocCache(cacheSize),
 		rules:     docRules{MaxStateBytes: o.MaxStateBytes, TombstoneTTL: int64(o.DeletedVersionTTL / time.Second)},
 		queues:    make([]chan *job, o.Workers),
 		rejects:   make(chan message, o.QueueLength),
