@@ -54,15 +54,16 @@ type Config struct {
 	// (a client's, after up to PublishBackpressure) and QoS 1 messages
 	// wait in the session instead.
 	OutboundQueue int
-	// PublishBackpressure is how long routing a client's QoS 0 message
-	// may wait for room in a subscriber's full outbound queue before
-	// dropping it: the publisher's reader stops reading meanwhile, which
-	// passes the subscriber's pace back to the publisher through TCP
-	// instead of dropping at once. The wait is per delivery, and a queue
-	// whose writer made no progress during a wait that ran out drops
-	// without waiting until its writer takes again, so a client that does
-	// not read costs publishers one wait, not one per message. 0 drops at
-	// once.
+	// PublishBackpressure is how long routing a client's message may wait
+	// for room before dropping it: QoS 0 for room in a subscriber's full
+	// outbound queue, QoS 1 and 2 for room in an online subscriber's full
+	// session queue (MaxQueuedPerSession). The publisher's reader stops
+	// reading meanwhile (and its PUBACK waits), which passes the
+	// subscriber's pace back to the publisher instead of dropping at once.
+	// The wait is per delivery, and a queue that made no progress during
+	// a wait that ran out drops without waiting until it moves again, so a
+	// client that does not read costs publishers one wait, not one per
+	// message. 0 drops at once.
 	PublishBackpressure time.Duration
 	// MaxQueuedPerSession bounds the QoS 1 messages a session holds that
 	// are not in flight: while its client is offline, or its in-flight

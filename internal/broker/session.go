@@ -44,6 +44,7 @@ type session struct {
 	will     *will              // a delayed Will waiting to be published
 	willStop func() bool        // cancels will's timer
 	events   uint64             // lifecycle versionNumber of the current connection
+	room     sessionRoom        // back-pressure on QoS 1 publishers (session_room.go)
 }
 
 // principalOf boxes a Principal for an atomic pointer.
@@ -84,8 +85,10 @@ func newSession(s *Server, clientID string, v packet.Version) *session {
 // the connection's window allows, else wait in the session, up to
 // MaxQueuedPerSession; a persistent session's are written to the store
 // first, and d collects the writes its publisher waits for. deliver
-// blocks on the client only to pass back-pressure to a client publishing
-// QoS 0 (d.push), and for at most Config.PublishBackpressure (see deliver0).
+// blocks on the client only to pass back-pressure to a client publisher
+// (d.push), for at most Config.PublishBackpressure: QoS 0 waits for room
+// in the outbox (deliver0), QoS 1 and 2 for room in a full session queue
+// of an online session (waitForRoomLocked).
 func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32, d *durable) {
 	s := ss.srv
 	pr := ss.principal.Load()
@@ -106,7 +109,7 @@ func (ss *session) deliver(m *Message, qos packet.QoS, retain bool, ids []uint32
 		ss.deliver0(c, m, retain, ids, d != nil && d.push)
 		return
 	}
-	if ss.pending.len() >= s.cfg.MaxQueuedPerSession {
+	if ss.pending.len() >= s.cfg.MaxQueuedPerSession && !ss.waitForRoomLocked(d) {
 		ss.mu.Unlock()
 		s.stats.dropSession.Add(1)
 		return
@@ -211,6 +214,7 @@ func (ss *session) refillLocked() {
 	now := time.Now()
 	for ss.canSendLocked() && ss.pending.len() > 0 {
 		e := ss.pending.pop()
+		ss.room.madeLocked()
 		if !ss.admitLocked(&e, now) {
 			continue
 		}
