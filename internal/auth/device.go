@@ -2,7 +2,7 @@ package auth
 
 import (
 	"context"
-	"maps"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hob-iot/hob/internal/iot"
@@ -47,9 +47,12 @@ func newDevice(p *principal, ds *Devices, conn *connFacts) *Device {
 // connection (iot:ClientId, aws:SourceIp, iot:ConnectAttributes,
 // iot:LastWillTopic in account's ARN); iot:Connection.Thing.IsAttached is
 // "false".
+// defaultDevPolicy is DefaultDevPolicy, parsed once.
+var defaultDevPolicy = sync.OnceValue(func() *policy.Document { return policy.MustParse(DefaultDevPolicy) })
+
 func DevDevice(doc *policy.Document, req ConnRequest, account iot.Account) *Device {
 	if doc == nil {
-		doc = policy.MustParse(DefaultDevPolicy)
+		doc = defaultDevPolicy()
 	}
 	p := &principal{arn: devPrincipal}
 	p.state.Store(&principalState{found: true, status: CertificateActive, docs: []*policy.Document{doc},
@@ -101,17 +104,33 @@ func (d *Device) PolicyNames() []string {
 
 // newView builds the variables of this connection under st: the thing
 // variables come from the thing named like the client id, when it is
-// attached to the certificate.
+// attached to the certificate. The connection's own variables and
+// condition keys are shared, not copied: a view adds only the thing's,
+// which conditions find through Vars (policy.Request).
 func (d *Device) newView(st *principalState) *deviceView {
-	vars, ctx := maps.Clone(d.conn.vars), maps.Clone(d.conn.ctx)
 	th, attached := st.things[d.conn.clientID]
-	thingVars(vars, ctx, th, attached && d.conn.clientID != "")
+	own := detachedVars
+	if attached && d.conn.clientID != "" {
+		own = make(map[string]string, 3+len(th.Attributes))
+		thingVars(own, nil, th, true)
+	}
+	conn := d.conn.vars
 	return &deviceView{
-		st:   st,
-		vars: func(name string) (string, bool) { v, ok := vars[name]; return v, ok },
-		ctx:  ctx,
+		st: st,
+		vars: func(name string) (string, bool) {
+			if v, ok := own[name]; ok {
+				return v, true
+			}
+			v, ok := conn[name]
+			return v, ok
+		},
+		ctx: d.conn.ctx,
 	}
 }
+
+// detachedVars are the thing variables of a connection whose client id
+// names no thing attached to its certificate. Never modified.
+var detachedVars = map[string]string{varThingIsAttached: "false"}
 
 // retry reloads a principal whose last load failed, at most once per
 // retryInterval and by one Device at a time; the others keep denying.

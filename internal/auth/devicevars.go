@@ -172,10 +172,12 @@ func isIndexed(k string) bool {
 
 // thingVars adds the iot:Connection.Thing.* variables to vars: those of th
 // when attached, and IsAttached either way, also as a condition key in ctx
-// (spec §2.4, §2.5).
+// when ctx is not nil (spec §2.4, §2.5).
 func thingVars(vars map[string]string, ctx map[string][]string, th DeviceThing, attached bool) {
 	vars[varThingIsAttached] = strconv.FormatBool(attached)
-	ctx[varThingIsAttached] = []string{vars[varThingIsAttached]}
+	if ctx != nil {
+		ctx[varThingIsAttached] = []string{vars[varThingIsAttached]}
+	}
 	if !attached {
 		return
 	}

@@ -200,12 +200,14 @@ func (s *Server) idleScan() {
 	s.reclaim.look(time.Now())
 }
 
-// reclaimer returns memory to the OS once a burst of connections has
-// settled into parking: each TLS handshake leaves tens of kilobytes of
-// garbage, and the Go runtime would otherwise keep the heap that a
-// connection storm grew until much later. It runs after at least
-// reclaimBurst parks and a tick with none, at most once per
-// reclaimEvery, on a goroutine of its own.
+// reclaimer returns memory to the OS once connections have parked in
+// numbers: each TLS handshake leaves tens of kilobytes of garbage, and
+// the Go runtime would otherwise keep the heap that a connection storm
+// grew until much later. It runs after at least reclaimBurst parks since
+// its last run: at once when a tick saw no park (the storm settled), at
+// least reclaimGap after its last run, or, in a fleet that never settles
+// (keep-alive pings unpark connections all the time), every reclaimEvery.
+// It runs on a goroutine of its own.
 type reclaimer struct {
 	parks   atomic.Int64 // every park
 	mark    int64        // parks at the last reclaim; poller goroutine only
@@ -216,14 +218,17 @@ type reclaimer struct {
 
 const (
 	reclaimBurst = 500
-	reclaimEvery = 10 * time.Second
+	reclaimGap   = 10 * time.Second
+	reclaimEvery = 30 * time.Second
 )
 
 func (r *reclaimer) look(now time.Time) {
 	n := r.parks.Load()
 	settled := n == r.last
 	r.last = n
-	if !settled || n-r.mark < reclaimBurst || now.Sub(r.lastRun) < reclaimEvery || !r.running.CompareAndSwap(false, true) {
+	since := now.Sub(r.lastRun)
+	due := n-r.mark >= reclaimBurst && (settled && since >= reclaimGap || since >= reclaimEvery)
+	if !due || !r.running.CompareAndSwap(false, true) {
 		return
 	}
 	r.mark, r.lastRun = n, now
