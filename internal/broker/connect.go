@@ -132,7 +132,11 @@ func (c *conn) checkConnect(p *packet.Connect) (packet.ReasonCode, string) {
 // may not publish to with RETAIN (spec §4.5) nor at all under
 // `$aws/events/` (spec §4.7: the broker publishes those).
 func (s *Server) checkPublishTopic(name string, retain bool) error {
-	if err := topic.ValidateName(name, s.cfg.Limits); err != nil {
+	if isIngest(name) {
+		if err := s.checkIngestTopic(name); err != nil {
+			return err
+		}
+	} else if err := topic.ValidateName(name, s.cfg.Limits); err != nil {
 		return err
 	}
 	switch {

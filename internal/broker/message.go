@@ -34,6 +34,11 @@ type Message struct {
 	PrincipalID string
 	// Received is when the broker accepted the message.
 	Received time.Time
+	// Hops counts the rule republishes that led to this message: 0 for a
+	// client's message, one more for each republish by a rule. The rules
+	// engine refuses to evaluate a message past its hop limit, so a rule
+	// that republishes onto its own FROM filter cannot loop forever.
+	Hops int
 
 	arn  string   // topic/{Topic} ARN, for iot:Receive
 	from *session // the publisher's session, for No Local; nil in-process

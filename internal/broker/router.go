@@ -35,6 +35,11 @@ var routeBufs = sync.Pool{New: func() any { return new(routeBuf) }}
 // has Retain As Published [MQTT-3.3.1-12] [MQTT-3.3.1-13].
 func (s *Server) route(m *Message, d *durable) int {
 	rb := routeBufs.Get().(*routeBuf)
+	if isIngest(m.Topic) { // Basic Ingest: for the rules engine only (rules-engine spec §12)
+		s.consume(m, rb)
+		routeBufs.Put(rb)
+		return 0
+	}
 	rb.hits = s.subs.AppendMatches(rb.hits[:0], m.Topic)
 	hits := rb.hits
 	if len(hits) > 1 {

@@ -66,8 +66,8 @@ func (c *conn) subscribeOne(i int, sub packet.Subscription, subID []uint32, send
 	if n := s.cfg.MaxFiltersPerSubscribe; n > 0 && i >= n {
 		return packet.QuotaExceeded, nil // AWS: 8 filters per SUBSCRIBE (spec §4.11)
 	}
-	if err := topic.ValidateFilter(sub.Filter, s.cfg.Limits); err != nil {
-		return packet.TopicFilterInvalid, nil // 3.1.1 writes it as 0x80
+	if err := topic.ValidateFilter(sub.Filter, s.cfg.Limits); err != nil || isIngest(sub.Filter) {
+		return packet.TopicFilterInvalid, nil // 3.1.1 writes it as 0x80; nobody subscribes to Basic Ingest (rules-engine spec §12)
 	}
 	_, _, shared, _ := topic.ParseShared(sub.Filter)
 	if shared && sub.NoLocal {
@@ -105,6 +105,9 @@ func refusal(rc packet.ReasonCode, filter string) string {
 	case packet.QuotaExceeded:
 		return "subscription limit reached for " + filter
 	case packet.TopicFilterInvalid:
+		if isIngest(filter) {
+			return "Basic Ingest topics cannot be subscribed to: " + filter
+		}
 		return "invalid topic filter " + filter
 	}
 	return fmt.Sprintf("%s refused: %v", filter, rc)
