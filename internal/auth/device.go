@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -106,7 +107,8 @@ func (d *Device) PolicyNames() []string {
 // variables come from the thing named like the client id, when it is
 // attached to the certificate. The connection's own variables and
 // condition keys are shared, not copied: a view adds only the thing's,
-// which conditions find through Vars (policy.Request).
+// which conditions find through Vars (policy.Request), and the
+// certificate's when a policy names them.
 func (d *Device) newView(st *principalState) *deviceView {
 	th, attached := st.things[d.conn.clientID]
 	own := detachedVars
@@ -114,17 +116,29 @@ func (d *Device) newView(st *principalState) *deviceView {
 		own = make(map[string]string, 3+len(th.Attributes))
 		thingVars(own, nil, th, true)
 	}
-	conn := d.conn.vars
+	conn, ctx := d.conn.vars, d.conn.ctx
+	var cert map[string]string
+	if st.certVars {
+		var certCtx map[string][]string
+		cert, certCtx = d.conn.certificateFacts()
+		if len(certCtx) > 0 {
+			ctx = maps.Clone(ctx)
+			maps.Copy(ctx, certCtx)
+		}
+	}
 	return &deviceView{
 		st: st,
 		vars: func(name string) (string, bool) {
 			if v, ok := own[name]; ok {
 				return v, true
 			}
-			v, ok := conn[name]
+			if v, ok := conn[name]; ok {
+				return v, true
+			}
+			v, ok := cert[name]
 			return v, ok
 		},
-		ctx: d.conn.ctx,
+		ctx: ctx,
 	}
 }
 

@@ -42,6 +42,7 @@ type principalState struct {
 	docs     []*policy.Document
 	policies []PolicyDocument // parallel to docs
 	things   map[string]DeviceThing
+	certVars bool      // a policy names iot:Certificate.* (see usesCertificateVars)
 	failed   bool      // the load failed: deny everything
 	retryAt  time.Time // when failed, the earliest retry
 }
@@ -171,6 +172,7 @@ func (ds *Devices) read(ctx context.Context, p *principal) (*principalState, err
 		return nil, err
 	}
 	st.docs = ds.compileAll(st.policies)
+	st.certVars = usesCertificateVars(st.policies)
 	if st.things, err = ds.attachedThings(ctx, p.arn); err != nil {
 		return nil, err
 	}

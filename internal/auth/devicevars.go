@@ -4,9 +4,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hob-iot/hob/internal/iot"
 )
@@ -66,6 +68,51 @@ type connFacts struct {
 	certID   string
 	vars     map[string]string
 	ctx      map[string][]string
+
+	// The iot:Certificate.* variables and keys, built from leaf on first
+	// use: most policies never name them, and a connection would otherwise
+	// keep about a kilobyte of them.
+	leaf     *x509.Certificate
+	certOnce sync.Once
+	certVars map[string]string
+	certCtx  map[string][]string
+}
+
+// usesCertificateVars reports whether any of the policies names an
+// iot:Certificate.* variable or condition key (matched without regard to
+// case, as condition keys are).
+func usesCertificateVars(pols []PolicyDocument) bool {
+	for _, p := range pols {
+		if strings.Contains(strings.ToLower(p.Document), "iot:certificate.") {
+			return true
+		}
+	}
+	return false
+}
+
+// certificateFacts returns the iot:Certificate.* variables and condition
+// keys of the connection's certificate, building them once; both are nil
+// without a certificate. They must not be modified.
+func (f *connFacts) certificateFacts() (map[string]string, map[string][]string) {
+	f.certOnce.Do(func() {
+		if f.leaf == nil {
+			return
+		}
+		c := &connFacts{vars: map[string]string{}, ctx: map[string][]string{}}
+		c.addCertificate(f.leaf)
+		f.certVars, f.certCtx = c.vars, c.ctx
+	})
+	return f.certVars, f.certCtx
+}
+
+// withCertificate returns a copy of f's variables and condition keys with
+// the certificate's merged in, for callers that evaluate once.
+func (f *connFacts) withCertificate() (map[string]string, map[string][]string) {
+	vars, ctx := maps.Clone(f.vars), maps.Clone(f.ctx)
+	cv, cc := f.certificateFacts()
+	maps.Copy(vars, cv)
+	maps.Copy(ctx, cc)
+	return vars, ctx
 }
 
 // newConnFacts gathers req's facts; leaf may be nil (no certificate).
@@ -86,9 +133,7 @@ func newConnFacts(req ConnRequest, leaf *x509.Certificate, account iot.Account) 
 		f.set(varLastWillTopic, account.ARN(iot.TypeTopic, req.WillTopic))
 	}
 	f.ctx[keyConnectAttributes] = attrs
-	if leaf != nil {
-		f.addCertificate(leaf)
-	}
+	f.leaf = leaf
 	return f
 }
 

@@ -98,13 +98,14 @@ func (ds *Devices) TestAuthorization(ctx context.Context, in TestAuthorizationIn
 		return nil, err
 	}
 	facts := newConnFacts(ConnRequest{ClientID: in.ClientID}, cert.X509, ds.account)
-	delete(facts.ctx, keyConnectAttributes)
+	vars, fctx := facts.withCertificate()
+	delete(fctx, keyConnectAttributes)
 	th, attached := things[in.ClientID]
-	thingVars(facts.vars, facts.ctx, th, attached && in.ClientID != "")
+	thingVars(vars, fctx, th, attached && in.ClientID != "")
 	docs := ds.compileAll(pols)
 	out := make([]AuthResult, len(in.AuthInfos))
 	for i, info := range in.AuthInfos {
-		out[i] = evaluateInfo(info, pols, docs, facts.vars, facts.ctx)
+		out[i] = evaluateInfo(info, pols, docs, vars, fctx)
 	}
 	return out, nil
 }
