@@ -1,0 +1,35 @@
+// Package action implements the actions of AWS IoT topic rules (spec
+// §10): one file per action, each behind the small Action interface.
+//
+// # Lifecycle
+//
+// Validate checks one action object of the API ({"s3":{...}}) the way
+// CreateTopicRule does, with no side effects. Build turns the same object
+// into an Action; an Action is safe for concurrent use by the rules
+// runtime's workers. Do runs one firing: it renders the action's
+// substitution templates through Invocation.Render (spec §9), retries
+// where AWS retries, and returns the final error, which the runtime
+// reports to the rule's error action with Kind and Resource (spec §11).
+// An Action that holds connections (kafka without Deps.Kafka) implements
+// io.Closer; the runtime closes it when the rule is replaced or deleted.
+//
+// # Real and placeholder actions
+//
+// republish, http, kafka, sqlTable (hob's own), s3, dynamoDB, dynamoDBv2,
+// sqs, sns, kinesis, firehose, cloudwatchMetric and lambda do their work.
+// The other actions of AWS's model (cloudwatchAlarm, cloudwatchLogs,
+// elasticsearch, openSearch, iotAnalytics, iotEvents, iotSiteWise,
+// stepFunctions, timestream, location, salesforce) validate as AWS does,
+// and their Do fails with "the <name> action is not implemented in hob
+// yet", which feeds the error action.
+//
+// # Caveats
+//
+//   - AWS actions reach the service through Deps.AWS's aws.Config: its
+//     credentials, region and endpoint override stand in for roleArn,
+//     which is validated and otherwise ignored.
+//   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
+//     and SSL with the system roots; SASL is rejected at Build.
+//   - http sends one request per firing: enableBatching is accepted and
+//     ignored, and auth.sigv4 is accepted but requests are not signed.
+package action

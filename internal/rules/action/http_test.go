@@ -1,0 +1,152 @@
+package action_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hob-iot/hob/internal/rules/action"
+)
+
+// hit is one request the test server saw.
+type hit struct {
+	path   string
+	header http.Header
+	body   string
+}
+
+// tlsServer answers with the statuses in order (the last one repeats)
+// and records every request.
+type tlsServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	hits     []hit
+	statuses []int
+}
+
+func newTLSServer(t *testing.T, statuses ...int) *tlsServer {
+	s := &tlsServer{statuses: statuses}
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.hits = append(s.hits, hit{r.URL.Path, r.Header.Clone(), string(body)})
+		status := s.statuses[min(len(s.hits), len(s.statuses))-1]
+		s.mu.Unlock()
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *tlsServer) requests() []hit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]hit(nil), s.hits...)
+}
+
+// buildHTTP builds an http action for s; allow may be nil.
+func buildHTTP(t *testing.T, s *tlsServer, fields string, allow func(string) bool) action.Action {
+	t.Helper()
+	d := fakeDeps()
+	d.HTTP, d.AllowHTTP = s.Client(), allow
+	raw := strings.ReplaceAll(`{"http":{"url":"URL/in/${topic()}","confirmationUrl":"URL/"`+fields+`}}`, "URL", s.URL)
+	a, err := action.Build(json.RawMessage(raw), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func httpInv(t *testing.T, output string) *action.Invocation {
+	return &action.Invocation{Topic: "dev", Output: []byte(output),
+		Render: renderer(t, map[string]string{"topic()": "dev", "id": "42"})}
+}
+
+func TestHTTP_Do_RetriesServerErrorsThenSucceeds(t *testing.T) {
+	s := newTLSServer(t, 500, 429, 200)
+	a := buildHTTP(t, s, `,"headers":[{"key":"x-device","value":"${id}"}]`, nil)
+	if err := a.Do(context.Background(), httpInv(t, `{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	hits := s.requests()
+	if len(hits) != 3 {
+		t.Fatalf("%d requests, want 3", len(hits))
+	}
+	h := hits[2]
+	if h.path != "/in/dev" || h.body != `{"a":1}` || h.header.Get("x-device") != "42" ||
+		h.header.Get("Content-Type") != "application/json" {
+		t.Errorf("request %+v", h)
+	}
+}
+
+func TestHTTP_Do_GivesUpAfterThreeTries(t *testing.T) {
+	s := newTLSServer(t, 503)
+	err := buildHTTP(t, s, "", nil).Do(context.Background(), httpInv(t, `{}`))
+	if err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("got %v, want a 503 error", err)
+	}
+	if n := len(s.requests()); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestHTTP_Do_NoRetryOnClientError(t *testing.T) {
+	s := newTLSServer(t, 400, 200)
+	err := buildHTTP(t, s, "", nil).Do(context.Background(), httpInv(t, `{}`))
+	if err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("got %v, want a 400 error", err)
+	}
+	if n := len(s.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestHTTP_Do_ContentType(t *testing.T) {
+	cases := []struct{ output, fields, want string }{
+		{`{"a":1}`, "", "application/json"},
+		{"\x00\x01binary", "", "application/octet-stream"},
+		{`{"a":1}`, `,"headers":[{"key":"CONTENT-TYPE","value":"text/plain"}]`, "text/plain"},
+	}
+	for _, c := range cases {
+		s := newTLSServer(t, 200)
+		if err := buildHTTP(t, s, c.fields, nil).Do(context.Background(), httpInv(t, c.output)); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.requests()[0].header.Get("Content-Type"); got != c.want {
+			t.Errorf("%q %s: Content-Type %q, want %q", c.output, c.fields, got, c.want)
+		}
+	}
+}
+
+func TestHTTP_Do_DestinationNotEnabled(t *testing.T) {
+	s := newTLSServer(t, 200)
+	var asked string
+	a := buildHTTP(t, s, "", func(u string) bool { asked = u; return false })
+	err := a.Do(context.Background(), httpInv(t, `{}`))
+	if err == nil || !strings.Contains(err.Error(), "ENABLED topic rule destination") {
+		t.Errorf("got %v", err)
+	}
+	if asked != s.URL+"/in/dev" {
+		t.Errorf("AllowHTTP asked about %q", asked)
+	}
+	if n := len(s.requests()); n != 0 {
+		t.Errorf("%d requests, want none", n)
+	}
+}
+
+func TestHTTP_Do_VerifiesTLS(t *testing.T) {
+	s := newTLSServer(t, 200)
+	d := fakeDeps() // HTTP nil: system roots, which do not hold httptest's CA
+	a, err := action.Build(json.RawMessage(`{"http":{"url":"`+s.URL+`/"}}`), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Do(context.Background(), httpInv(t, `{}`)); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("got %v, want a certificate error", err)
+	}
+}
