@@ -94,6 +94,7 @@ type Services struct {
 	Authorization AuthorizationService
 	Data          DataService
 	Shadows       ShadowService
+	TopicRules    TopicRuleService
 }
 
 // Server is the HTTP handler for hob's AWS APIs.
@@ -115,6 +116,7 @@ func New(cfg Config, authn Authenticator, svc Services, log *slog.Logger) *Serve
 	s.router.add(s.authorizationRoutes()...)
 	s.router.add(s.dataRoutes()...)
 	s.router.add(s.shadowRoutes()...)
+	s.router.add(s.topicRuleRoutes()...)
 	return s
 }
 

@@ -46,6 +46,8 @@ func taggableTable(typ string) (string, bool) {
 		return tableThingTypes, true
 	case iot.TypePolicy:
 		return tablePolicies, true
+	case iot.TypeRule:
+		return tableTopicRules, true
 	}
 	return "", false
 }
@@ -185,7 +187,7 @@ func (r *Registry) checkTaggable(tx store.ReadTx, arn string) error {
 	table, ok := taggableTable(a.Type)
 	if !ok {
 		return iot.Errorf(iot.InvalidRequestException,
-			"resources of type %q cannot be tagged; taggable types here are thingtype and policy", a.Type)
+			"resources of type %q cannot be tagged; taggable types here are thingtype, policy and rule", a.Type)
 	}
 	if a.Partition != r.account.Partition || a.Region != r.account.Region || a.Account != r.account.ID {
 		return iot.Errorf(iot.ResourceNotFoundException, "resource %s is not in this account and region", arn)
