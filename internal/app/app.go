@@ -37,7 +37,8 @@ type App struct {
 	api       *api.Server
 	devices   *auth.Devices
 	broker    *broker.Server
-	shadow    *shadowUnit // the Device Shadow service on the broker
+	shadow    *shadowUnit               // the Device Shadow service on the broker
+	rules     atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
 	mqttLn    net.Listener
 	devMQTTLn net.Listener
 	banner    Banner
@@ -100,12 +101,15 @@ func (a *App) openState(ctx context.Context) error {
 		a.newAdmin = &admin
 	}
 	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
-	reg, devs := NewRegistryAndDevices(st, account, a.ca, a.log, nil)
+	reg, devs := newRegistryAndDevices(st, account, a.ca, a.log, nil, a.reloadRules)
 	a.devices = devs
 	if err := a.openBroker(account); err != nil {
 		return err
 	}
 	if err := a.openShadow(); err != nil {
+		return err
+	}
+	if err := a.openRules(reg, account); err != nil {
 		return err
 	}
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})
@@ -115,7 +119,8 @@ func (a *App) openState(ctx context.Context) error {
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
 	}, authAdapter{a: authn, devs: devs}, api.Services{Things: reg, Certificates: reg, Policies: reg,
-		Authorization: devs, Data: dataAdapter{a.broker}, Shadows: a.shadow.svc}, a.log)
+		Authorization: devs, Data: dataAdapter{a.broker}, Shadows: a.shadow.svc, TopicRules: reg}, a.log)
+	a.api.EnableRulesDryRun(rulesDryRun{a.rules.Load().engine})
 	return nil
 }
 
@@ -193,9 +198,11 @@ func (a *App) Run(ctx context.Context) error {
 		// over, which http.Server.Shutdown would otherwise wait for.
 		berr := a.broker.Close()
 		herr := a.https.Shutdown(sctx)
-		// The shadow service last: MQTT requests no longer arrive and
-		// HTTP ones have finished.
-		return errors.Join(berr, herr, a.shadow.Close(), a.metrics.Shutdown(sctx))
+		// The rules engine, then the shadow service (which its
+		// get_thing_shadow reads): messages no longer arrive and HTTP
+		// requests have finished.
+		rerr := closeRules(&a.rules)
+		return errors.Join(berr, herr, rerr, a.shadow.Close(), a.metrics.Shutdown(sctx))
 	})
 	err := g.Wait()
 	if ctx.Err() != nil && err == nil {
@@ -225,7 +232,7 @@ func (a *App) Close() error {
 	if a.broker != nil {
 		errs = append(errs, a.broker.Close())
 	}
-	errs = append(errs, a.shadow.Close())
+	errs = append(errs, closeRules(&a.rules), a.shadow.Close())
 	if a.ca != nil {
 		errs = append(errs, a.ca.Close())
 	}

@@ -18,9 +18,25 @@ import (
 // Tests use it to get exactly hob's wiring.
 func NewRegistryAndDevices(st store.Store, account iot.Account, issuer registry.CertIssuer,
 	log *slog.Logger, now func() time.Time) (*registry.Registry, *auth.Devices) {
+	return newRegistryAndDevices(st, account, issuer, log, now, nil)
+}
+
+// newRegistryAndDevices is NewRegistryAndDevices that also calls onRules,
+// when set, after each committed topic-rule change, in place of the
+// authorizer, which topic rules do not concern.
+func newRegistryAndDevices(st store.Store, account iot.Account, issuer registry.CertIssuer,
+	log *slog.Logger, now func() time.Time, onRules func()) (*registry.Registry, *auth.Devices) {
 	var devs *auth.Devices
 	reg := registry.New(st, account, issuer, registry.Options{Now: now,
-		OnChange: func(c registry.Change) { invalidate(devs, c) }})
+		OnChange: func(c registry.Change) {
+			if c.Kind == registry.ChangeTopicRules {
+				if onRules != nil {
+					onRules()
+				}
+				return
+			}
+			invalidate(devs, c)
+		}})
 	devs = auth.NewDevices(deviceRegistry{reg}, account, auth.DevicesOptions{Log: log, Now: now})
 	return reg, devs
 }

@@ -51,7 +51,7 @@ type conn struct {
 	rd        *packet.Reader
 	body      []byte
 	rs        *readScratch // nil while parked
-	aliases   []string // inbound topic aliases, index = alias
+	aliases   []string     // inbound topic aliases, index = alias
 	rearmAt   time.Time
 	endExpiry *uint32 // Session Expiry Interval from the client's DISCONNECT
 

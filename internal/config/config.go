@@ -42,6 +42,17 @@ type Config struct {
 	ShadowMaxDepth          int           // nesting levels inside desired or reported (AWS: 6)
 	ShadowMaxRequestBytes   int           // bytes of one shadow request (AWS: 128 KB)
 	ShadowDeletedVersionTTL time.Duration // how long a deleted shadow's version is kept (AWS: 48h)
+
+	// Rules engine (rules-engine spec §2, §10). AWS credentials for the
+	// AWS service actions come from AWS_ACCESS_KEY_ID,
+	// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, never from a file here.
+	RulesWorkers       int           // workers evaluating rules and running actions (0: 4 × CPUs)
+	RulesQueueLength   int           // rule evaluations waiting for a worker; more are dropped
+	RulesMaxHops       int           // republish chain length after which messages are not evaluated
+	RulesActionTimeout time.Duration // bound on one action run, retries included
+	RulesAWSRegion     string        // region of the AWS service actions ("" = Region)
+	RulesAWSEndpoint   string        // one endpoint for every AWS service action (LocalStack, moto); "" = AWS
+	RulesHTTPCAFile    string        // PEM roots the http action trusts besides the system's
 }
 
 // Default returns the configuration used where nothing else is said. It
@@ -69,5 +80,9 @@ func Default() Config {
 		ShadowMaxDepth:          6,
 		ShadowMaxRequestBytes:   128 << 10,
 		ShadowDeletedVersionTTL: 48 * time.Hour,
+
+		RulesQueueLength:   16384,
+		RulesMaxHops:       8,
+		RulesActionTimeout: 10 * time.Second,
 	}
 }

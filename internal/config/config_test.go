@@ -32,6 +32,8 @@ func TestLoad_GoodFiles(t *testing.T) {
 		MQTTMaxFiltersPerSubscribe: 4, MQTTMaxSubscriptions: 20, MQTTMaxConnectsPerSecond: 1,
 		MQTTMaxPublishesPerSecond: 100, MQTTMaxPublishBytesPerSecond: 524288,
 		ShadowMaxStateBytes: 16384, ShadowMaxDepth: 8, ShadowMaxRequestBytes: 65536, ShadowDeletedVersionTTL: 24 * time.Hour,
+		RulesWorkers: 16, RulesQueueLength: 1000, RulesMaxHops: 4, RulesActionTimeout: 5 * time.Second,
+		RulesAWSRegion: "eu-central-1", RulesAWSEndpoint: "http://localhost:4566", RulesHTTPCAFile: "/etc/hob/rules-ca.pem",
 	}
 	files, _ := filepath.Glob("testdata/*.good.*")
 	if len(files) == 0 {

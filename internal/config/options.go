@@ -87,6 +87,23 @@ var options = []option{
 	{name: "shadow-deleted-version-ttl", usage: "how long a deleted shadow's version is kept, so a re-created shadow continues from it (AWS: 48h)",
 		set: func(c *Config, v string) (err error) { c.ShadowDeletedVersionTTL, err = time.ParseDuration(v); return },
 		get: func(c *Config) string { return c.ShadowDeletedVersionTTL.String() }},
+
+	// Rules engine (rules-engine spec §2, §10).
+	intOpt("rules-workers", "workers that evaluate topic rules and run their actions (default 0: 4 per CPU)",
+		func(c *Config) *int { return &c.RulesWorkers }),
+	intOpt("rules-queue-length", "rule evaluations that may wait for a worker; beyond it messages are dropped and counted",
+		func(c *Config) *int { return &c.RulesQueueLength }),
+	intOpt("rules-max-hops", "how many rule republishes in a chain a message may have gone through and still be evaluated",
+		func(c *Config) *int { return &c.RulesMaxHops }),
+	{name: "rules-action-timeout", usage: "longest run of one rule action, retries included (e.g. 10s)",
+		set: func(c *Config, v string) (err error) { c.RulesActionTimeout, err = time.ParseDuration(v); return },
+		get: func(c *Config) string { return c.RulesActionTimeout.String() }},
+	str("rules-aws-region", "region of the AWS service actions (s3, dynamoDB, sqs...; default: --region); credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
+		func(c *Config) *string { return &c.RulesAWSRegion }),
+	str("rules-aws-endpoint", "one endpoint URL for every AWS service action, e.g. LocalStack or moto (default: AWS's endpoints)",
+		func(c *Config) *string { return &c.RulesAWSEndpoint }),
+	str("rules-http-ca-file", "PEM file of CA certificates the http action trusts besides the system's",
+		func(c *Config) *string { return &c.RulesHTTPCAFile }),
 }
 
 // intOpt is an option holding a non-negative integer (Validate checks the

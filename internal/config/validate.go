@@ -104,6 +104,25 @@ func (c *Config) Validate() []string {
 	if c.ShadowDeletedVersionTTL < time.Second || c.ShadowDeletedVersionTTL > 365*24*time.Hour {
 		add("shadow-deleted-version-ttl", "%s must be from 1s to 8760h", c.ShadowDeletedVersionTTL)
 	}
+	// Rules engine.
+	if c.RulesWorkers < 0 || c.RulesWorkers > 4096 {
+		add("rules-workers", "%d must be from 0 to 4096 (0: 4 per CPU)", c.RulesWorkers)
+	}
+	if c.RulesQueueLength < 1 || c.RulesQueueLength > 1<<24 {
+		add("rules-queue-length", "%d must be from 1 to %d", c.RulesQueueLength, 1<<24)
+	}
+	if c.RulesMaxHops < 1 || c.RulesMaxHops > 64 {
+		add("rules-max-hops", "%d must be from 1 to 64", c.RulesMaxHops)
+	}
+	if c.RulesActionTimeout < 100*time.Millisecond || c.RulesActionTimeout > 15*time.Minute {
+		add("rules-action-timeout", "%s must be from 100ms to 15m", c.RulesActionTimeout)
+	}
+	if c.RulesAWSRegion != "" && !regionRe.MatchString(c.RulesAWSRegion) {
+		add("rules-aws-region", "%q is not an AWS region name like us-east-1", c.RulesAWSRegion)
+	}
+	if u, err := url.Parse(c.RulesAWSEndpoint); c.RulesAWSEndpoint != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		add("rules-aws-endpoint", "%q must be an http:// or https:// URL", redactURL(c.RulesAWSEndpoint))
+	}
 	return p
 }
 

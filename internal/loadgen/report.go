@@ -89,10 +89,10 @@ type Percentiles struct {
 // KiB and CPU use.
 type Broker struct {
 	PID        int     `json:"pid"`
-	Before     int64   `json:"rss_before_kib"`    // before the first connection
-	Connected  int64   `json:"rss_connected_kib"` // all connections open, no load yet
-	After      int64   `json:"rss_after_kib"`     // at the end of the load, still connected
-	Peak       int64   `json:"rss_peak_kib"`      // VmHWM at the end: the process's peak ever
+	Before     int64   `json:"rss_before_kib"`         // before the first connection
+	Connected  int64   `json:"rss_connected_kib"`      // all connections open, no load yet
+	After      int64   `json:"rss_after_kib"`          // at the end of the load, still connected
+	Peak       int64   `json:"rss_peak_kib"`           // VmHWM at the end: the process's peak ever
 	PerConnKiB float64 `json:"rss_per_connection_kib"` // (Connected - Before) / connections
 	// EndPerConnKiB is (After - Before) / connections: in conn mode, what
 	// an idle connection costs once the connection storm has settled
