@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -127,8 +128,9 @@ func TestRulesE2E_Kafka(t *testing.T) {
 	}
 }
 
-// TestRulesE2E_SQLTable: the sqlTable action (hob's own) inserts the
-// output and a template column into SQLite and PostgreSQL tables.
+// TestRulesE2E_SQLTable: the sqlTable action (hob's own), in a rule made
+// with the aws CLI, inserts the output and a template column into SQLite
+// and PostgreSQL tables.
 func TestRulesE2E_SQLTable(t *testing.T) {
 	for _, tc := range []struct{ name, driver, dsn string }{
 		{"sqlite", "sqlite", filepath.Join(t.TempDir(), "readings.db")},
@@ -148,13 +150,14 @@ func TestRulesE2E_SQLTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv := testutil.StartServer(t)
-			// The aws CLI knows AWS's actions only, so a sqlTable rule
-			// goes through the API directly.
-			status, out := signedRequest(t, srv, srv.HTTPClient(t), "POST", "/rules/tosql", `{"sql":"SELECT temp FROM 'db/+'",
-				"actions":[{"sqlTable":{"driver":"`+actionDriver+`","dsn":`+jsonString(dsn)+`,"table":"readings",
-				"columns":{"device":"${topic(2)}"}}}]}`, "iot")
-			if status != 200 {
-				t.Fatalf("CreateTopicRule: %d %s", status, out)
+			// The aws CLI knows AWS's actions only; tools/awsmodel
+			// teaches it hob's sqlTable, as docs/rules.md tells users.
+			rule := `{"sql":"SELECT temp FROM 'db/+'","actions":[{"sqlTable":{"driver":"` + actionDriver +
+				`","dsn":` + jsonString(dsn) + `,"table":"readings","columns":{"device":"${topic(2)}"}}}]}`
+			out, errOut, code := srv.AWSCLIWithEnv(t, []string{"AWS_DATA_PATH=" + sqlTableModel(t)},
+				"iot", "create-topic-rule", "--rule-name", "tosql", "--topic-rule-payload", rule)
+			if code != 0 {
+				t.Fatalf("aws iot create-topic-rule: exit %d\n%s\n%s", code, out, errOut)
 			}
 			c := rulesDevice(t, srv, "dbdev")
 			publish1(t, c, "db/dev3", `{"temp":19,"x":1}`)
@@ -167,6 +170,20 @@ func TestRulesE2E_SQLTable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sqlTableModel writes, once per test, the aws CLI model extension that
+// declares hob's sqlTable action (tools/awsmodel/sqltable.py), and returns
+// the folder to give as AWS_DATA_PATH.
+func sqlTableModel(t *testing.T) string {
+	t.Helper()
+	py := testutil.RequireTool(t, "python3")
+	dir := t.TempDir()
+	out, err := exec.Command(py, "../../tools/awsmodel/sqltable.py", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tools/awsmodel/sqltable.py: %v\n%s", err, out)
+	}
+	return dir
 }
 
 // TestRulesE2E_ErrorAction: an action that fails (an HTTP server that is

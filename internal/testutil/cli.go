@@ -59,11 +59,18 @@ func (s *Server) Env(t testing.TB) []string {
 // exit code.
 func (s *Server) AWSCLI(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return s.AWSCLIWithEnv(t, nil, args...)
+}
+
+// AWSCLIWithEnv is AWSCLI with extra KEY=VALUE environment variables,
+// such as AWS_DATA_PATH.
+func (s *Server) AWSCLIWithEnv(t testing.TB, extra []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	bin := RequireTool(t, "aws")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", s.URL, "--output", "json"}, args...)...)
-	cmd.Env = s.Env(t)
+	cmd.Env = append(s.Env(t), extra...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
