@@ -36,7 +36,7 @@ type rulesUnit struct {
 // actions that publish through the broker and lookups served by the
 // shadow service and the registry, and registers it with the broker.
 func (a *App) openRules(reg *registry.Registry, account iot.Account) error {
-	deps, err := newActionDeps(a.cfg, a.broker)
+	deps, err := newActionDeps(a.cfg, a.broker, reg, a.endpointURL, a.log)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ type rulesConsumer struct{ e *rules.Engine }
 // goroutine; Handle only matches and queues.
 func (c rulesConsumer) Consume(m *broker.Message) {
 	rm := rules.Message{Topic: m.Topic, Payload: m.Payload, ClientID: m.ClientID, Principal: m.PrincipalID,
-		Received: m.Received, Hops: m.Hops,
+		SourceIP: m.SourceIP, Received: m.Received, Hops: m.Hops,
 		ContentType: m.Properties.ContentType, ResponseTopic: m.Properties.ResponseTopic,
 		CorrelationData: m.Properties.CorrelationData, PayloadFormatUTF8: m.Properties.PayloadFormatIndicator == 1}
 	if n := len(m.Properties.UserProperties); n > 0 {

@@ -110,6 +110,7 @@ func (c *conn) authenticate(ctx context.Context, p *packet.Connect) *cause {
 		return c.refuse(packet.NotAuthorized, "authentication failed", reasonAuthError)
 	}
 	c.principal, c.principalID = pr, pr.ID()
+	c.sourceIP = sourceIPOf(c.nc.RemoteAddr())
 	if ic, ok := c.nc.(IdentifiedConn); ok && ic.PrincipalIdentifier() != "" {
 		c.principalID = ic.PrincipalIdentifier()
 	}

@@ -36,6 +36,7 @@ type conn struct {
 	clientID    string
 	principal   Principal
 	principalID string
+	sourceIP    string // the client's IP address, for Message.SourceIP
 	sessionID   string // lifecycle events' sessionIdentifier
 	keepAlive   time.Duration
 	maxOut      int    // the client's Maximum Packet Size; 0: none

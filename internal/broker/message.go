@@ -32,6 +32,9 @@ type Message struct {
 	// principal is "hob".
 	ClientID    string
 	PrincipalID string
+	// SourceIP is the publishing client's IP address ("" in process, or
+	// when the transport has none): sourceip() in rules.
+	SourceIP string
 	// Received is when the broker accepted the message.
 	Received time.Time
 	// Hops counts the rule republishes that led to this message: 0 for a

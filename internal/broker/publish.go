@@ -3,6 +3,7 @@ package broker
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"time"
 	"unicode/utf8"
 
@@ -161,7 +162,7 @@ func (c *conn) acknowledge(p *packet.Publish, err error) *cause {
 func (c *conn) newMessage(p *packet.Publish, name, arn string) *Message {
 	now := time.Now()
 	m := &Message{Topic: name, QoS: p.QoS, Retain: p.Retain, ClientID: c.clientID, PrincipalID: c.principalID,
-		Received: now, arn: arn, from: c.sess}
+		SourceIP: c.sourceIP, Received: now, arn: arn, from: c.sess}
 	if len(p.Payload) > 0 {
 		m.Payload = bytes.Clone(p.Payload)
 	}
@@ -170,6 +171,15 @@ func (c *conn) newMessage(p *packet.Publish, name, arn string) *Message {
 		m.Expiry = expiryFrom(&p.Properties, now)
 	}
 	return m
+}
+
+// sourceIPOf returns the IP address of a TCP peer, or "" for other
+// transports (pipes, WebSocket adapters without one).
+func sourceIPOf(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	return ""
 }
 
 // String describes a message for logs.
