@@ -95,6 +95,7 @@ type Services struct {
 	Data          DataService
 	Shadows       ShadowService
 	TopicRules    TopicRuleService
+	Destinations  TopicRuleDestinationService
 }
 
 // Server is the HTTP handler for hob's AWS APIs.
@@ -117,6 +118,7 @@ func New(cfg Config, authn Authenticator, svc Services, log *slog.Logger) *Serve
 	s.router.add(s.dataRoutes()...)
 	s.router.add(s.shadowRoutes()...)
 	s.router.add(s.topicRuleRoutes()...)
+	s.router.add(s.destinationRoutes()...)
 	return s
 }
 

@@ -119,7 +119,8 @@ func (a *App) openState(ctx context.Context) error {
 		DataEndpoint: a.endpointHost(),
 		MaxBodyBytes: a.cfg.MaxBodySize,
 	}, authAdapter{a: authn, devs: devs}, api.Services{Things: reg, Certificates: reg, Policies: reg,
-		Authorization: devs, Data: dataAdapter{a.broker}, Shadows: a.shadow.svc, TopicRules: reg}, a.log)
+		Authorization: devs, Data: dataAdapter{a.broker}, Shadows: a.shadow.svc, TopicRules: reg,
+		Destinations: ruleDestinations{reg, a.rules.Load().deps}}, a.log)
 	a.api.EnableRulesDryRun(rulesDryRun{a.rules.Load().engine})
 	return nil
 }

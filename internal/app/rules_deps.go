@@ -1,13 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -16,9 +21,11 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for sqlTable
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite", for sqlTable
 
+	"github.com/hob-iot/hob/internal/api"
 	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/config"
 	"github.com/hob-iot/hob/internal/mqtt/packet"
+	"github.com/hob-iot/hob/internal/registry"
 	"github.com/hob-iot/hob/internal/rules"
 	"github.com/hob-iot/hob/internal/rules/action"
 )
@@ -31,13 +38,17 @@ type actionDeps struct {
 	endpoint string
 	http     *http.Client
 	kafka    *action.KafkaClients
-	dbMu     sync.Mutex // guards dbs and closed
+	dests    *destinationConfirmer // topic rule destinations: the http action's check, confirmation messages
+	dbMu     sync.Mutex            // guards dbs and closed
 	dbs      map[[2]string]*sql.DB
 	closed   bool
 }
 
-// newActionDeps builds the actions' dependencies from cfg.
-func newActionDeps(cfg config.Config, b *broker.Server) (*actionDeps, error) {
+// newActionDeps builds the actions' dependencies from cfg. The http
+// action may post only under the ENABLED topic rule destinations of reg,
+// whose confirmation messages carry enableUrls under apiURL().
+func newActionDeps(cfg config.Config, b *broker.Server, reg *registry.Registry, apiURL func() string,
+	log *slog.Logger) (*actionDeps, error) {
 	hc, err := rulesHTTPClient(cfg.RulesHTTPCAFile)
 	if err != nil {
 		return nil, err
@@ -47,12 +58,14 @@ func newActionDeps(cfg config.Config, b *broker.Server) (*actionDeps, error) {
 		region = cfg.Region
 	}
 	return &actionDeps{broker: b, region: region, endpoint: cfg.RulesAWSEndpoint, http: hc,
-		kafka: action.NewKafkaClients(), dbs: map[[2]string]*sql.DB{}}, nil
+		kafka: action.NewKafkaClients(), dests: newDestinationConfirmer(reg, hc, apiURL, log),
+		dbs: map[[2]string]*sql.DB{}}, nil
 }
 
 // deps returns the action.Deps.
 func (d *actionDeps) deps() action.Deps {
-	return action.Deps{Republish: d.republish, AWS: d.awsConfig, HTTP: d.http, DB: d.openDB, Kafka: d.kafka}
+	return action.Deps{Republish: d.republish, AWS: d.awsConfig, HTTP: d.http, DB: d.openDB, Kafka: d.kafka,
+		AllowHTTP: d.dests.allows}
 }
 
 // republish publishes a rule's message through the broker, in process, one
@@ -127,8 +140,10 @@ func (d *actionDeps) openDB(ctx context.Context, driver, dsn string) (*sql.DB, e
 	return db, nil
 }
 
-// Close closes the database pools and the Kafka clients.
+// Close stops the confirmation messages in flight, and closes the
+// database pools and the Kafka clients.
 func (d *actionDeps) Close() error {
+	d.dests.Close()
 	d.dbMu.Lock()
 	d.closed = true
 	dbs := d.dbs
@@ -163,4 +178,133 @@ func rulesHTTPClient(caFile string) (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
-var _ aws.CredentialsProvider = staticCredentials{}
+// destinationConfirmer serves the topic rule destinations to the http
+// action and sends their confirmation messages (rules-engine spec §10),
+// with the rules' HTTP client, so --rules-http-ca-file applies to both.
+// Each message is sent on its own goroutine, which Close cancels and
+// waits for.
+type destinationConfirmer struct {
+	reg    *registry.Registry
+	http   *http.Client
+	apiURL func() string // hob's HTTPS API URL, for enableUrl
+	log    *slog.Logger
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+	mu     sync.Mutex // guards closed and wg.Add against Close
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// destinationTimeout bounds one confirmation message, and one check of
+// the http action.
+const destinationTimeout = 10 * time.Second
+
+func newDestinationConfirmer(reg *registry.Registry, hc *http.Client, apiURL func() string, log *slog.Logger) *destinationConfirmer {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &destinationConfirmer{reg: reg, http: hc, apiURL: apiURL, log: log, ctx: ctx, cancel: cancel}
+}
+
+// allows is the http action's AllowHTTP: whether target starts with the
+// confirmationUrl of an ENABLED destination. A store error refuses.
+func (c *destinationConfirmer) allows(target string) bool {
+	ctx, cancel := context.WithTimeout(c.ctx, destinationTimeout)
+	defer cancel()
+	ok, err := c.reg.TopicRuleDestinationAllows(ctx, target)
+	if err != nil {
+		c.log.Warn("rules: reading the topic rule destinations", "url", target, "err", err)
+	}
+	return ok && err == nil
+}
+
+// send starts sending d's confirmation message; once closed it does
+// nothing, and d stays IN_PROGRESS.
+func (c *destinationConfirmer) send(d registry.TopicRuleDestination) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		err := c.post(d)
+		if err == nil || c.ctx.Err() != nil {
+			return
+		}
+		reason := "Confirmation message could not be delivered: " + err.Error()
+		if _, ferr := c.reg.FailTopicRuleDestination(c.ctx, d.ARN, d.ConfirmationToken, reason); ferr != nil {
+			c.log.Warn("rules: recording a failed destination confirmation", "arn", d.ARN, "err", ferr)
+		}
+	}()
+}
+
+// confirmationMessage is the body AWS POSTs to a confirmationUrl
+// (developer guide, "Managing HTTP topic rule destinations").
+type confirmationMessage struct {
+	ARN               string `json:"arn"`
+	ConfirmationToken string `json:"confirmationToken"`
+	EnableURL         string `json:"enableUrl"`
+	MessageType       string `json:"messageType"`
+}
+
+// post POSTs d's confirmation message as AWS does: to confirmationUrl with
+// a confirmationToken query parameter, the x-amz-rules-engine-* headers
+// and the JSON body. Any answer but 2xx is a failure.
+func (c *destinationConfirmer) post(d registry.TopicRuleDestination) error {
+	u, err := url.Parse(d.ConfirmationURL)
+	if err != nil {
+		return err
+	}
+	q := u.Query()
+	q.Set("confirmationToken", d.ConfirmationToken)
+	u.RawQuery = q.Encode()
+	body, err := json.Marshal(confirmationMessage{ARN: d.ARN, ConfirmationToken: d.ConfirmationToken,
+		EnableURL: c.apiURL() + "/confirmdestination/" + d.ConfirmationToken, MessageType: "DestinationConfirmation"})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, destinationTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-amz-rules-engine-message-type", "DestinationConfirmation")
+	req.Header.Set("x-amz-rules-engine-destination-arn", d.ARN)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("the endpoint answered %s", resp.Status)
+	}
+	return nil
+}
+
+// Close cancels the messages in flight and waits for their goroutines. It
+// is idempotent.
+func (c *destinationConfirmer) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+}
+
+// ruleDestinations is the api's TopicRuleDestinationService: the
+// registry's destinations, whose confirmation messages deps sends.
+type ruleDestinations struct {
+	*registry.Registry
+	deps *actionDeps
+}
+
+// SendConfirmation implements api.TopicRuleDestinationService.
+func (d ruleDestinations) SendConfirmation(dst registry.TopicRuleDestination) { d.deps.dests.send(dst) }
+
+var (
+	_ aws.CredentialsProvider         = staticCredentials{}
+	_ api.TopicRuleDestinationService = ruleDestinations{}
+)

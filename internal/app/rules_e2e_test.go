@@ -6,11 +6,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -64,30 +61,18 @@ func TestRulesE2E_BasicIngest(t *testing.T) {
 }
 
 // TestRulesE2E_HTTP: the http action posts the output to an HTTPS
-// server that hob trusts through --rules-http-ca-file.
+// server that hob trusts through --rules-http-ca-file, once its topic rule
+// destination is confirmed (rules-engine spec §10).
 func TestRulesE2E_HTTP(t *testing.T) {
-	posts := make(chan string, 4)
-	hs := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		posts <- r.Method + " " + r.URL.Path + " " + r.Header.Get("Content-Type") + " " + r.Header.Get("X-Device") + " " + string(body)
-	}))
-	t.Cleanup(hs.Close)
-	caFile := filepath.Join(t.TempDir(), "http-ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv := testutil.StartServer(t, testutil.WithConfig(func(c *config.Config) { c.RulesHTTPCAFile = caFile }))
+	hs := newEndpoint(t)
+	srv := startTrusting(t, hs)
+	enableDestination(t, srv, hs, hs.URL+"/")
 	createRule(t, srv, "tohttp", "SELECT * FROM 'http/+'",
 		[]string{`{"http":{"url":"` + hs.URL + `/in/${topic(2)}","confirmationUrl":"` + hs.URL + `/","headers":[{"key":"x-device","value":"${topic(2)}"}]}}`}, "")
 	c := rulesDevice(t, srv, "poster")
 	publish1(t, c, "http/dev7", `{"a":1}`)
-	select {
-	case p := <-posts:
-		if p != `POST /in/dev7 application/json dev7 {"a":1}` {
-			t.Fatalf("the server got %q", p)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("no POST within 15s")
+	if p := next(t, hs.posts); p != `POST /in/dev7 application/json dev7 {"a":1}` {
+		t.Fatalf("the server got %q", p)
 	}
 }
 
@@ -190,10 +175,11 @@ func sqlTableModel(t *testing.T) string {
 // gone) makes the rule's error action republish AWS's error message, to
 // a topic the device subscribes to.
 func TestRulesE2E_ErrorAction(t *testing.T) {
-	gone := httptest.NewTLSServer(http.NotFoundHandler())
+	gone := newEndpoint(t)
 	url := gone.URL
-	gone.Close()
-	srv := testutil.StartServer(t, testutil.WithConfig(func(c *config.Config) { c.RulesActionTimeout = 3 * time.Second }))
+	srv := startTrusting(t, gone, func(c *config.Config) { c.RulesActionTimeout = 3 * time.Second })
+	enableDestination(t, srv, gone, url+"/")
+	gone.Close() // the destination is ENABLED; its server is down
 	createRule(t, srv, "failing", "SELECT * FROM 'fail/+'",
 		[]string{`{"http":{"url":"` + url + `/x"}}`, republishTo("fine")}, republishTo("errors/${topic(2)}"))
 	c := rulesDevice(t, srv, "failer")
