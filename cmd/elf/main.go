@@ -1,14 +1,21 @@
-// Command elf is the ELF device client: create a thing, send, subscribe and
-// clean up, against hob or AWS IoT. It is not written yet (see the elf
-// issue); this placeholder says so instead of pretending.
+// Command elf is the ELF device client: create things with their own
+// certificates, send and subscribe over MQTT, use their shadows, and clean
+// up, against hob or AWS IoT. `elf --help` lists the commands and the exit
+// codes; internal/elf holds the client.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hob-iot/hob/internal/elf"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "elf: not implemented yet: the ELF client is planned (create, send, subscribe, clean); use the aws CLI against hob meanwhile")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := elf.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
