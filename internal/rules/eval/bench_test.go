@@ -80,3 +80,38 @@ func TestRun_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplate_Render_SharedResult renders one Result from many goroutines,
+// as the runtime does for a rule's actions (go test -race). The rule reads
+// only a, so each Render decodes id from the Result's copy of the payload.
+func TestTemplate_Render_SharedResult(t *testing.T) {
+	prog := mustCompile(t, "SET @x = a SELECT a FROM 't'", sql.V20160323)
+	env := &Env{Topic: "t", Payload: []byte(`{"a":1,"id":"d"}`)}
+	res, err := prog.Run(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := CompileTemplate("${id}-${@x}-${a}", sql.V20160323)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			out := ""
+			for i := 0; i < 100; i++ {
+				s, err := tmpl.Render(context.Background(), env, res)
+				if err != nil {
+					s = err.Error()
+				}
+				out = s
+			}
+			done <- out
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if out := <-done; out != "d-1-1" {
+			t.Fatalf("render %s", out)
+		}
+	}
+}

@@ -6,6 +6,9 @@ import "math"
 // to Decimal (Ints, Decimals and numeric Strings); ok is false, making the
 // comparison Undefined, for anything else.
 func compareOrder(l, r Value) (cmp int, ok bool) {
+	if l.kind == KindInt && r.kind == KindInt {
+		return compareNumbers(l, r), true
+	}
 	ln, ok1 := toNumber(l)
 	rn, ok2 := toNumber(r)
 	if !ok1 || !ok2 {

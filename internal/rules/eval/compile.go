@@ -11,6 +11,7 @@ import (
 type compiler struct {
 	version sql.Version
 	v2      bool
+	reads   keySet // what the compiled expressions read of the payload
 }
 
 func newCompiler(v sql.Version) *compiler {
@@ -39,8 +40,10 @@ func (cp *compiler) expr(e sql.Expr) (node, error) {
 	case *sql.NullLit:
 		return &constNode{Null}, nil
 	case *sql.Star:
+		cp.reads = keySet{whole: true}
 		return starNode{}, nil
 	case *sql.Ident:
+		cp.reads.add(e.Name)
 		return &identNode{e.Name}, nil
 	case *sql.Var:
 		return &varNode{e.Name}, nil
@@ -115,18 +118,6 @@ func (cp *compiler) unary(e *sql.Unary) (node, error) {
 	}
 	x, err := cp.expr(e.X)
 	return &unaryNode{e.Op, x}, err
-}
-
-func (cp *compiler) binary(e *sql.Binary) (node, error) {
-	l, err := cp.expr(e.L)
-	if err != nil {
-		return nil, err
-	}
-	r, err := cp.expr(e.R)
-	if err != nil {
-		return nil, err
-	}
-	return &binaryNode{e.Op, l, r}, nil
 }
 
 // call resolves a function. An unknown name, or a 2016-03-23 function in

@@ -16,12 +16,12 @@ type evalCtx struct {
 	version sql.Version
 	v2      bool
 	raw     string // the payload bytes
-	payload Value  // the payload parsed, or Binary when it is not JSON
-	scope   Value
-	nested  int // depth of nested SELECTs; * is the raw payload at 0
+	scope   Value  // the payload parsed (Binary when it is not JSON), or a nested item
+	nested  int    // depth of nested SELECTs; * is the raw payload at 0
 	vars    []binding
 	stack   []Value
-	err     error // the first FuncError
+	err     error  // the first FuncError
+	top     Object // the payload's top-level object when decoded in part; see load
 }
 
 type binding struct {
@@ -38,24 +38,38 @@ func getCtx(ctx context.Context, env *Env, version sql.Version) *evalCtx {
 }
 
 // putCtx returns c to the pool; callNode has already cleared the stack.
+// The payload fields (raw, scope, top) are left for the next
+// load to overwrite: clearing them costs more than the rest of a small
+// run, and what they hold is bounded by the pool, which drops idle
+// contexts within two GC cycles.
 func putCtx(c *evalCtx) {
-	stack := c.stack[:0]
-	*c = evalCtx{stack: stack}
+	c.ctx, c.env, c.vars, c.err, c.nested = nil, nil, nil, nil, 0
+	c.stack = c.stack[:0]
 	ctxPool.Put(c)
 }
 
-// load parses the payload (spec §2 item 3): JSON when it parses, else
-// Binary; an empty payload is an empty Binary.
-func (c *evalCtx) load(payload []byte) {
-	c.raw = string(payload)
-	c.payload = Binary(nil)
-	c.payload.str = c.raw
-	if len(payload) > 0 {
-		if v, err := parseJSONString(c.raw, c.v2); err == nil {
-			c.payload = v
+// load parses the payload raw (spec §2 item 3) into c.scope: JSON when
+// it parses, else Binary; an empty payload is an empty Binary. v2 reads
+// numbers as 2016-03-23 does. Unless ks.whole, only the members of a
+// top-level object that ks names are decoded, into c.top: the parse must
+// then not outlive c, which holds because nothing but * yields the
+// top-level object.
+func (c *evalCtx) load(raw string, v2 bool, ks *keySet) {
+	v := Value{kind: KindBinary, str: raw}
+	if len(raw) > 0 {
+		var p Value
+		var err error
+		if ks.whole {
+			p, err = parseJSONString(raw, v2)
+		} else {
+			c.top.fields, c.top.index = c.top.small[:0], nil
+			p, err = parsePayload(raw, v2, ks, &c.top)
+		}
+		if err == nil {
+			v = p
 		}
 	}
-	c.scope = c.payload
+	c.raw, c.scope = raw, v
 }
 
 // decimal makes a computed Decimal; under 2016-03-23 a whole number is an

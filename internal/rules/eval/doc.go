@@ -26,6 +26,17 @@
 // (payload, literal, arithmetic, function result), as AWS documents (§6.1);
 // under 2015-10-08 it stays a Decimal and prints as 5.0.
 //
+// # Performance
+//
+// Run decodes only what the Program reads: when no * appears anywhere in
+// it, only the top-level payload members its names refer to are built
+// (payload.go); the rest of the payload is checked but not built, so a
+// payload is JSON or Binary exactly as a full decode says. That partial
+// object lives in the pooled evaluation context and never leaves Run;
+// Template.Render decodes the payload again for what its expressions
+// read. A Result, the payload's copy and the output of a small message
+// share one allocation.
+//
 // # Caveats
 //
 // Regular expressions are Go's RE2, not Java's: no back-references or

@@ -66,8 +66,37 @@ func (d *decoder) value(depth int) (Value, error) {
 		s, err := d.str()
 		return String(s), err
 	case c == '-' || (c >= '0' && c <= '9'):
+		if n, ok := d.shortInt(); ok {
+			return Int(n), nil
+		}
 		return d.number()
 	}
+	return d.literal()
+}
+
+// into decodes one value into *dst. Strings and short integers, the
+// common members, are written in place rather than returned through value.
+func (d *decoder) into(dst *Value, depth int) error {
+	if d.i < len(d.s) && depth <= maxDepth {
+		switch c := d.s[d.i]; {
+		case c == '"':
+			s, err := d.str()
+			*dst = Value{kind: KindString, str: s}
+			return err
+		case c == '-' || (c >= '0' && c <= '9'):
+			if n, ok := d.shortInt(); ok {
+				*dst = Value{kind: KindInt, num: uint64(n)}
+				return nil
+			}
+		}
+	}
+	v, err := d.value(depth)
+	*dst = v
+	return err
+}
+
+// literal reads true, false or null.
+func (d *decoder) literal() (Value, error) {
 	for _, lit := range [...]struct {
 		text string
 		v    Value
@@ -81,35 +110,47 @@ func (d *decoder) value(depth int) (Value, error) {
 }
 
 func (d *decoder) object(depth int) (Value, error) {
-	d.i++ // {
 	o := NewObject(4)
+	if err := d.members(o, depth, nil); err != nil {
+		return Undefined, err
+	}
+	return ObjectValue(o), nil
+}
+
+// members reads an object from its '{'. A member is decoded into o when o
+// is not nil and keys is nil or holds its key; the others are only
+// validated (see skip), so the outcome is the same as decoding them.
+func (d *decoder) members(o *Object, depth int, keys *keySet) error {
+	d.i++ // {
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == '}' {
 		d.i++
-		return ObjectValue(o), nil
+		return nil
 	}
 	for {
 		d.space()
 		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return Undefined, errSyntax
+			return errSyntax
 		}
 		k, err := d.str()
 		if err != nil {
-			return Undefined, err
+			return err
 		}
 		d.space()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return Undefined, errSyntax
+			return errSyntax
 		}
 		d.i++
 		d.space()
-		v, err := d.value(depth + 1)
-		if err != nil {
-			return Undefined, err
+		if o != nil && (keys == nil || keys.has(k)) {
+			if err := d.into(o.slot(k), depth+1); err != nil {
+				return err
+			}
+		} else if err := d.skip(depth + 1); err != nil {
+			return err
 		}
-		o.Set(k, v)
 		if done, err := d.next('}'); done || err != nil {
-			return ObjectValue(o), err
+			return err
 		}
 	}
 }
@@ -241,6 +282,45 @@ func (d *decoder) unicode(j int) (r rune, n int, ok bool) {
 
 func (d *decoder) number() (Value, error) {
 	start := d.i
+	isInt, err := d.numberEnd()
+	if err != nil {
+		return Undefined, err
+	}
+	return numberValue(d.s[start:d.i], isInt, d.v2)
+}
+
+// shortInt reads the common number, an integer of at most 18 digits,
+// which cannot overflow, in one pass; ok is false, and nothing is read,
+// for any other number.
+func (d *decoder) shortInt() (n int64, ok bool) {
+	j := d.i
+	neg := d.s[j] == '-'
+	if neg {
+		j++
+	}
+	start := j
+	for ; j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9'; j++ {
+		if j-start == 18 {
+			return 0, false
+		}
+		n = n*10 + int64(d.s[j]-'0')
+	}
+	if j == start || (d.s[start] == '0' && j-start > 1) {
+		return 0, false
+	}
+	if j < len(d.s) && (d.s[j] == '.' || d.s[j] == 'e' || d.s[j] == 'E') {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	d.i = j
+	return n, true
+}
+
+// numberEnd moves past a number's text and reports whether it is an
+// integer (no fraction, no exponent).
+func (d *decoder) numberEnd() (isInt bool, err error) {
 	j := d.i
 	if d.s[j] == '-' {
 		j++
@@ -250,9 +330,9 @@ func (d *decoder) number() (Value, error) {
 		j++
 	}
 	if j == intStart || (d.s[intStart] == '0' && j-intStart > 1) {
-		return Undefined, errSyntax
+		return false, errSyntax
 	}
-	isInt := true
+	isInt = true
 	if j < len(d.s) && d.s[j] == '.' {
 		isInt = false
 		j++
@@ -261,7 +341,7 @@ func (d *decoder) number() (Value, error) {
 			j++
 		}
 		if j == fs {
-			return Undefined, errSyntax
+			return false, errSyntax
 		}
 	}
 	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
@@ -275,11 +355,11 @@ func (d *decoder) number() (Value, error) {
 			j++
 		}
 		if j == es {
-			return Undefined, errSyntax
+			return false, errSyntax
 		}
 	}
 	d.i = j
-	return numberValue(d.s[start:j], isInt, d.v2)
+	return isInt, nil
 }
 
 // numberValue makes the Int or Decimal of a number's text (JSON or a SQL

@@ -34,7 +34,16 @@ func (n *identNode) eval(c *evalCtx) Value {
 	if c.scope.kind != KindObject {
 		return Undefined
 	}
-	return c.scope.object().Get(n.name)
+	o := (*Object)(c.scope.p)
+	if len(o.fields) >= indexAt {
+		return o.Get(n.name)
+	}
+	for i := range o.fields { // Object.find, inlined: the hottest path
+		if f := &o.fields[i]; f.key == n.name {
+			return f.val
+		}
+	}
+	return Undefined
 }
 
 // fieldNode is x.name: member access on any value; Undefined unless x is

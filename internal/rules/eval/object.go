@@ -75,6 +75,20 @@ func (o *Object) Set(key string, v Value) {
 	}
 }
 
+// slot returns where key's value is: its place when present (see Set),
+// else a new Undefined member at the end.
+func (o *Object) slot(key string) *Value {
+	i := o.find(key)
+	if i < 0 {
+		o.fields = append(o.fields, field{key: key})
+		i = len(o.fields) - 1
+		if o.index != nil {
+			o.index[key] = i
+		}
+	}
+	return &o.fields[i].val
+}
+
 // Clone returns a shallow copy with room for extra more keys.
 func (o *Object) Clone(extra int) *Object {
 	c := NewObject(len(o.fields) + extra)

@@ -6,25 +6,93 @@ import (
 	"github.com/hob-iot/hob/internal/rules/sql"
 )
 
-// binaryNode is an infix operator of spec §7.
+// binaryNode is an infix operator of spec §7. The compiler makes one node
+// type per class of operator (logicNode, equalNode, orderNode, arithNode):
+// a single eval switching over all of them spends more on its Value
+// temporaries than on the operation. Each evaluates l, then r.
 type binaryNode struct {
 	op   sql.Op
 	l, r node
 }
 
-func (n *binaryNode) eval(c *evalCtx) Value {
-	l, r := n.l.eval(c), n.r.eval(c)
-	switch n.op {
+func (cp *compiler) binary(e *sql.Binary) (node, error) {
+	l, err := cp.expr(e.L)
+	if err != nil {
+		return nil, err
+	}
+	r, err := cp.expr(e.R)
+	if err != nil {
+		return nil, err
+	}
+	b := binaryNode{e.Op, l, r}
+	switch e.Op {
 	case sql.OpAnd, sql.OpOr:
-		return logic(n.op, l, r)
+		return &logicNode{b}, nil
 	case sql.OpEq, sql.OpNe:
-		eq, ok := equal(l, r)
-		if !ok {
-			return Undefined
-		}
-		return Bool(eq == (n.op == sql.OpEq))
+		return &equalNode{b}, nil
 	case sql.OpLt, sql.OpLe, sql.OpGt, sql.OpGe:
-		return order(n.op, l, r)
+		return &orderNode{b}, nil
+	}
+	return &arithNode{b}, nil
+}
+
+// logicNode is AND and OR.
+type logicNode struct{ binaryNode }
+
+func (n *logicNode) eval(c *evalCtx) Value {
+	l := n.l.eval(c)
+	r := n.r.eval(c)
+	return logic(n.op, l, r)
+}
+
+// equalNode is = and <>.
+type equalNode struct{ binaryNode }
+
+func (n *equalNode) eval(c *evalCtx) Value {
+	l := n.l.eval(c)
+	r := n.r.eval(c)
+	eq, ok := equal(l, r)
+	if !ok {
+		return Undefined
+	}
+	return Bool(eq == (n.op == sql.OpEq))
+}
+
+// orderNode is < <= > >=, with Ints that fit an int64 compared inline.
+type orderNode struct{ binaryNode }
+
+func (n *orderNode) eval(c *evalCtx) Value {
+	l := n.l.eval(c)
+	r := n.r.eval(c)
+	if l.kind == KindInt && r.kind == KindInt && l.p == nil && r.p == nil {
+		a, b := int64(l.num), int64(r.num)
+		return Bool(holds(n.op, a < b, a == b))
+	}
+	return order(n.op, l, r)
+}
+
+// arithNode is + - * / %, with + - * of Ints that fit an int64 computed
+// inline when they do not overflow.
+type arithNode struct{ binaryNode }
+
+func (n *arithNode) eval(c *evalCtx) Value {
+	l := n.l.eval(c)
+	r := n.r.eval(c)
+	if l.kind == KindInt && r.kind == KindInt && l.p == nil && r.p == nil {
+		a, b := int64(l.num), int64(r.num)
+		var v int64
+		over := true
+		switch n.op {
+		case sql.OpAdd:
+			v, over = addInt(a, b)
+		case sql.OpSub:
+			v, over = subInt(a, b)
+		case sql.OpMul:
+			v, over = mulInt(a, b)
+		}
+		if !over {
+			return Int(v)
+		}
 	}
 	return c.arith(n.op, l, r)
 }
@@ -49,15 +117,21 @@ func order(op sql.Op, l, r Value) Value {
 	if !ok {
 		return Undefined
 	}
+	return Bool(holds(op, cmp < 0, cmp == 0))
+}
+
+// holds reports whether the comparison op holds given l < r (less) or
+// l = r (same).
+func holds(op sql.Op, less, same bool) bool {
 	switch op {
 	case sql.OpLt:
-		return Bool(cmp < 0)
+		return less
 	case sql.OpLe:
-		return Bool(cmp <= 0)
+		return less || same
 	case sql.OpGt:
-		return Bool(cmp > 0)
+		return !less && !same
 	}
-	return Bool(cmp >= 0)
+	return !less
 }
 
 // unaryNode is NOT x or -x.
@@ -78,7 +152,20 @@ func (n *unaryNode) eval(c *evalCtx) Value {
 	return c.arith(sql.OpSub, Int(0), v)
 }
 
-var opByte = map[sql.Op]byte{sql.OpAdd: '+', sql.OpSub: '-', sql.OpMul: '*', sql.OpDiv: '/', sql.OpMod: '%'}
+// opByte is an arithmetic operator's symbol.
+func opByte(op sql.Op) byte {
+	switch op {
+	case sql.OpAdd:
+		return '+'
+	case sql.OpSub:
+		return '-'
+	case sql.OpMul:
+		return '*'
+	case sql.OpDiv:
+		return '/'
+	}
+	return '%'
+}
 
 // arith is + - * / % (spec §7 "Arithmetic"). + with a String on either
 // side concatenates the string forms ('a' + 1 = "a1"); otherwise Strings
@@ -100,7 +187,7 @@ func (c *evalCtx) arith(op sql.Op, l, r Value) Value {
 		return String(a + b)
 	}
 	if l.kind == KindInt && r.kind == KindInt {
-		return c.intArith(opByte[op], l, r)
+		return c.intArith(opByte(op), l, r)
 	}
 	if l.kind == KindBool || r.kind == KindBool || (op == sql.OpAdd && (!l.isNumber() || !r.isNumber())) {
 		return Undefined
@@ -110,7 +197,7 @@ func (c *evalCtx) arith(op sql.Op, l, r Value) Value {
 	if !ok1 || !ok2 {
 		return Undefined
 	}
-	return c.floatArith(opByte[op], ln.AsFloat(), rn.AsFloat())
+	return c.floatArith(opByte(op), ln.AsFloat(), rn.AsFloat())
 }
 
 func (c *evalCtx) intArith(op byte, l, r Value) Value {

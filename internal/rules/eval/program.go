@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"unsafe"
 
 	"github.com/hob-iot/hob/internal/rules/sql"
 )
@@ -13,6 +14,7 @@ type Program struct {
 	sets    []setNode
 	where   node // nil when absent
 	sel     *selectPlan
+	reads   keySet
 }
 
 type setNode struct {
@@ -24,20 +26,41 @@ type setNode struct {
 type Result struct {
 	// Fired is true when WHERE is absent or Boolean true (spec §2 item 4).
 	Fired bool
+	v2    bool // raw's numbers are read as 2016-03-23's
 	// Output is the outgoing payload when Fired: compact JSON, raw bytes
 	// (SELECT * of a payload that is not JSON), or empty (a top-level
 	// Undefined, spec §5).
 	Output []byte
 
 	vars    []binding // the SET variables, for templates
-	raw     string    // the payload, kept with its parse for templates
-	payload Value
+	raw     string    // the payload, for templates
+	payload *Object   // raw parsed whole when it is an object; else templates parse raw
 }
 
-// resultBuf allocates a Result with room for a small output.
+// outputRoom is the capacity Run allocates for the output beside its copy
+// of the payload.
+const outputRoom = 64
+
+// resultBuf is a Result with room for a small payload's copy and then the
+// output: one allocation of 256 bytes for the common small message.
 type resultBuf struct {
 	Result
-	buf [64]byte
+	buf [256 - unsafe.Sizeof(Result{})]byte
+}
+
+// newResult allocates a Result and a copy of payload followed by room for
+// the output, together when they fit.
+func newResult(payload []byte) (*Result, []byte) {
+	var res *Result
+	var buf []byte
+	if n := len(payload); n+outputRoom <= len(resultBuf{}.buf) {
+		rb := new(resultBuf)
+		res, buf = &rb.Result, rb.buf[:n]
+	} else {
+		res, buf = new(Result), make([]byte, n, n+outputRoom)
+	}
+	copy(buf, payload)
+	return res, buf
 }
 
 // Compile prepares st for evaluation. Its errors are *sql.ParseError
@@ -68,6 +91,7 @@ func Compile(st *sql.Statement) (*Program, error) {
 		return nil, err
 	}
 	p.sel = sel
+	p.reads = cp.reads
 	return p, nil
 }
 
@@ -84,12 +108,18 @@ func (p *Program) Version() sql.Version { return p.version }
 func (p *Program) Run(ctx context.Context, env *Env) (*Result, error) {
 	c := getCtx(ctx, env, p.version)
 	defer putCtx(c)
-	c.load(env.Payload)
+	// The parse and the Result share the payload's copy, which is never
+	// written again; the output goes after it.
+	res, buf := newResult(env.Payload)
+	n := len(buf)
+	c.load(unsafe.String(unsafe.SliceData(buf), n), c.v2, &p.reads)
 	for _, s := range p.sets {
 		c.vars = append(c.vars, binding{s.name, s.n.eval(c)})
 	}
-	rb := &resultBuf{Result: Result{vars: c.vars, raw: c.raw, payload: c.payload}}
-	res := &rb.Result
+	res.vars, res.raw, res.v2 = c.vars, c.raw, c.v2
+	if p.reads.whole && c.scope.kind == KindObject {
+		res.payload = c.scope.object() // otherwise it is c.top, which goes back to the pool
+	}
 	if p.where != nil {
 		if w := p.where.eval(c); w.kind != KindBool || w.num != 1 {
 			return res, c.err
@@ -97,9 +127,9 @@ func (p *Program) Run(ctx context.Context, env *Env) (*Result, error) {
 	}
 	res.Fired = true
 	if p.sel.flat {
-		res.Output = p.sel.appendFlat(c, rb.buf[:0])
+		res.Output = p.sel.appendFlat(c, buf[n:n])
 	} else {
-		res.Output = AppendJSON([]byte{}, p.sel.build(c))
+		res.Output = AppendJSON(buf[n:n], p.sel.build(c))
 	}
 	if c.err != nil {
 		return nil, c.err

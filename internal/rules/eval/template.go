@@ -13,6 +13,7 @@ type Template struct {
 	version sql.Version
 	lits    []string // lits[i] comes before exprs[i]; one more lit than exprs
 	exprs   []node
+	reads   keySet
 }
 
 // CompileTemplate compiles text. Each ${...} holds one expression of SQL
@@ -49,6 +50,7 @@ func CompileTemplate(text string, v sql.Version) (*Template, error) {
 	}
 	lit.WriteString(rest)
 	t.lits = append(t.lits, lit.String())
+	t.reads = cp.reads
 	return t, nil
 }
 
@@ -90,10 +92,14 @@ func (t *Template) Render(ctx context.Context, env *Env, r *Result) (string, err
 	}
 	c := getCtx(ctx, env, t.version)
 	defer putCtx(c)
-	if r != nil && r.payload.kind != KindUndefined {
-		c.raw, c.payload, c.scope, c.vars = r.raw, r.payload, r.payload, r.vars
-	} else {
-		c.load(env.Payload)
+	switch {
+	case r == nil:
+		c.load(string(env.Payload), c.v2, &t.reads)
+	case r.payload != nil:
+		c.raw, c.scope, c.vars = r.raw, ObjectValue(r.payload), r.vars
+	default: // Run kept only the payload's text
+		c.load(r.raw, r.v2, &t.reads)
+		c.vars = r.vars
 	}
 	var buf []byte
 	for i, n := range t.exprs {
