@@ -135,7 +135,7 @@ func (a *App) listen() error {
 		return fmt.Errorf("app: listening for HTTPS on %s: %w", a.cfg.HTTPSAddr, err)
 	}
 	a.httpsLn = tls.NewListener(ln, a.tlsConfig())
-	a.https = &http.Server{Handler: httpsHandler{api: a.api, ws: a.ws}, ReadHeaderTimeout: 10 * time.Second,
+	a.https = &http.Server{Handler: a.httpsRoutes(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
 	// A TLSNextProto map turns off automatic HTTP/2 unless Protocols
 	// asks for it.
