@@ -1,6 +1,7 @@
 package console
 
 import (
+	"github.com/hob-iot/hob/internal/sigv4"
 	"net/http"
 	"time"
 )
@@ -37,8 +38,8 @@ func (s *Server) serveMQTTURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now()
-	sg := signing{cred: credential{key.ID, key.Secret}, region: s.cfg.Region, service: mqttService, now: now,
-		host: r.Host, escapedPath: mqttPath}
-	u := "wss://" + r.Host + mqttPath + "?" + presignQuery(sg, MQTTURLExpiry)
+	sr := sigv4.Request{AccessKeyID: key.ID, SecretAccessKey: key.Secret, Region: s.cfg.Region, Service: mqttService,
+		Time: now, Host: r.Host, EscapedPath: mqttPath}
+	u := "wss://" + r.Host + mqttPath + "?" + sigv4.PresignGET(sr, MQTTURLExpiry)
 	writeJSON(w, http.StatusOK, mqttURLResponse{URL: u, ClientID: MQTTClientID, ExpiresAt: now.Add(MQTTURLExpiry).UTC()})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/sigv4"
 )
 
 // proxyPrefix is where the API proxy lives; the next path segment names
@@ -91,9 +92,9 @@ func (s *Server) signedRequest(r *http.Request, cred credential, service, path s
 			out.Header[h] = v
 		}
 	}
-	sg := signing{cred: cred, region: s.cfg.Region, service: service, now: s.cfg.Now(),
-		method: r.Method, host: r.Host, escapedPath: out.URL.EscapedPath()}
-	authz, date, hash, err := headerSignature(sg, u.RawQuery, body)
+	sr := sigv4.Request{AccessKeyID: cred.id, SecretAccessKey: cred.secret, Region: s.cfg.Region, Service: service,
+		Time: s.cfg.Now(), Method: r.Method, Host: r.Host, EscapedPath: out.URL.EscapedPath()}
+	authz, date, hash, err := sigv4.SignHeaders(sr, u.RawQuery, body)
 	if err != nil {
 		return nil, iot.Errorf(iot.InvalidRequestException, "The query string is not validly percent-encoded.")
 	}
@@ -102,3 +103,6 @@ func (s *Server) signedRequest(r *http.Request, cred credential, service, path s
 	out.Header.Set("X-Amz-Content-Sha256", hash)
 	return out, nil
 }
+
+// credential is the access key a proxied request is signed with.
+type credential struct{ id, secret string }
