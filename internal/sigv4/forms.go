@@ -20,7 +20,9 @@ func headerSigned(r *http.Request, header string, body []byte) (signed, error) {
 		return signed{}, withKey(err, a.Credential.AccessKeyID)
 	}
 	s.queries = []string{canonicalQuery(ps, nil)}
-	s.payloadHash = payloadHash(r.Header.Get("X-Amz-Content-Sha256"), body)
+	if s.payloadHash, err = payloadHash(r.Header.Get("X-Amz-Content-Sha256"), body); err != nil {
+		return signed{}, withKey(err, a.Credential.AccessKeyID)
+	}
 	return s, nil
 }
 
@@ -57,7 +59,9 @@ func querySigned(r *http.Request, body []byte) (signed, error) {
 	if sent == "" {
 		sent = r.Header.Get("X-Amz-Content-Sha256")
 	}
-	s.payloadHash = payloadHash(sent, body)
+	if s.payloadHash, err = payloadHash(sent, body); err != nil {
+		return signed{}, withKey(err, p.Authorization.Credential.AccessKeyID)
+	}
 	s.queries = []string{canonicalQuery(ps, func(k string) bool { return k == qSignature || k == qSecurityToken })}
 	if p.SecurityToken != "" {
 		s.queries = append(s.queries, canonicalQuery(ps, func(k string) bool { return k == qSignature }))

@@ -210,14 +210,29 @@ func matches(r *http.Request, s signed, key []byte) bool {
 }
 
 // payloadHash is the x-amz-content-sha256 value when the client sent one
-// (a hex digest or UNSIGNED-PAYLOAD), else the hex SHA-256 of body.
-func payloadHash(sent string, body []byte) string {
-	if sent != "" {
-		return sent
+// (a hex digest or UNSIGNED-PAYLOAD), else the hex SHA-256 of body. A
+// digest that is not body's is a mismatch: the signature covers the
+// digest, so trusting it would leave the body itself unsigned.
+func payloadHash(sent string, body []byte) (string, error) {
+	actual := emptySHA256
+	if len(body) > 0 {
+		sum := sha256.Sum256(body)
+		actual = hex.EncodeToString(sum[:])
 	}
-	if len(body) == 0 {
-		return emptySHA256
+	switch {
+	case sent == "":
+		return actual, nil
+	case isHexDigest(sent) && !strings.EqualFold(sent, actual):
+		return "", fail(ErrMismatch, "The x-amz-content-sha256 value does not match the SHA-256 of the request body.")
 	}
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
+	return sent, nil
+}
+
+// isHexDigest reports whether s looks like a hex SHA-256 digest.
+func isHexDigest(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
