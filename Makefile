@@ -9,14 +9,24 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 export CGO_ENABLED ?= 0
 
-.PHONY: run build test test-deps vet api-coverage bench clean
+.PHONY: run build web test test-deps vet api-coverage bench clean
 
 run: build
 	./$(BIN) serve --data-dir $(DATA)
 
-build:
+build: web
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/hob
 	$(GO) build -o bin/elf ./cmd/elf
+
+# web builds the console's front-end into web/dist, which the hob binary
+# embeds (package web). Without node and npm it says so and is skipped: hob
+# then serves a "not built yet" page at /. `make test` does not need it.
+web:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund && npm run build; \
+	else \
+		echo "make web: node and npm not found; skipping the console front-end (hob will serve a 'not built yet' page at /)"; \
+	fi
 
 test: test-deps
 	$(GO) vet ./...

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/hob-iot/hob/internal/console"
+	"github.com/hob-iot/hob/web"
 )
 
 // consoleRouter sends the console's requests (console.Handles: /console/...,
@@ -30,10 +31,11 @@ func (a *App) httpsRoutes() http.Handler {
 }
 
 // newConsole builds the web console over the access keys, calling the API
-// through its own handler. The front-end is not embedded yet: the console
-// serves its "not built" page at /.
+// through its own handler, with the front-end embedded from web/dist. When
+// web/dist was not built (only its .gitkeep), the console serves its
+// "not built" page at /.
 func (a *App) newConsole() *console.Server {
-	return console.New(console.Config{Keys: a.keys, API: a.api, Region: a.cfg.Region,
+	return console.New(console.Config{Keys: a.keys, API: a.api, Assets: web.Dist, Region: a.cfg.Region,
 		MaxBodyBytes: a.cfg.MaxBodySize, Log: a.log})
 }
 

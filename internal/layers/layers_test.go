@@ -13,7 +13,7 @@ const module = "github.com/hob-iot/hob/"
 // packages of its own layer only where allowedSameLayer says so.
 var layerOf = map[string]int{
 	"internal/iot": 0, "internal/topic": 0, "internal/mqtt/packet": 0, "internal/policy": 0,
-	"internal/sigv4": 0, "internal/pki": 0, "internal/rules/sql": 0, "internal/atomicfile": 0,
+	"internal/sigv4": 0, "internal/pki": 0, "internal/rules/sql": 0, "internal/atomicfile": 0, "web": 0,
 	"internal/store": 1, "internal/store/engine": 1, "internal/store/sqlite": 1, "internal/store/postgres": 1,
 	"internal/store/storetest": 1, "internal/bus": 1, "internal/telemetry": 1,
 	"internal/registry": 2, "internal/auth": 2, "internal/shadow": 2,
