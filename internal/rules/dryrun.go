@@ -54,7 +54,7 @@ func (e *Engine) DryRun(ctx context.Context, sqlText, version, topicName string,
 	}
 	m := &Message{Topic: topicName, Payload: payload, TraceID: newTraceID(), Received: time.Now()}
 	matched := prog.From() == "" || topic.Match(prog.From(), topicName)
-	if _, rest, ok := SplitIngest(topicName); ok {
+	if _, rest, ok := topic.SplitIngest(topicName); ok {
 		m.Topic, matched = rest, true
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.opts.ActionTimeout)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,10 +12,6 @@ import (
 	"github.com/hob-iot/hob/internal/rules/eval"
 	"github.com/hob-iot/hob/internal/topic"
 )
-
-// IngestPrefix starts the Basic Ingest topics: $aws/rules/<ruleName>/...
-// (spec §12).
-const IngestPrefix = "$aws/rules/"
 
 // Message is one message for the rules: what eval.Env needs, plus the
 // republish hop count.
@@ -39,7 +34,7 @@ type Message struct {
 	Hops int
 	// BasicIngestRule names the rule of a Basic Ingest message; Handle
 	// sets it (and IngestTopic, the topic as published) when Topic starts
-	// with IngestPrefix, or the caller may set it with Topic already the
+	// with topic.IngestPrefix, or the caller may set it with Topic already the
 	// rest.
 	BasicIngestRule string
 	IngestTopic     string
@@ -51,22 +46,7 @@ func basicIngest(m *Message) (name, rest string, ok bool) {
 	if m.BasicIngestRule != "" {
 		return m.BasicIngestRule, m.Topic, true
 	}
-	return SplitIngest(m.Topic)
-}
-
-// SplitIngest splits a Basic Ingest topic $aws/rules/<ruleName>/<rest>
-// into the rule's name and the topic the rule sees. ok is false for any
-// other topic, and for one with no rule name or no rest.
-func SplitIngest(t string) (name, rest string, ok bool) {
-	after, found := strings.CutPrefix(t, IngestPrefix)
-	if !found {
-		return "", "", false
-	}
-	name, rest, found = strings.Cut(after, "/")
-	if !found || name == "" || rest == "" {
-		return "", "", false
-	}
-	return name, rest, true
+	return topic.SplitIngest(m.Topic)
 }
 
 // env is the evaluation environment of m.

@@ -6,22 +6,14 @@ import "strings"
 // travels as a UTF-8 string with a two-byte length [MQTT-4.7.3-3].
 const MaxMQTTBytes = 65535
 
-// basicIngestPrefix starts the topics of AWS IoT Basic Ingest,
-// `$aws/rules/{ruleName}/...`, whose first three slashes AWS does not count
-// against the slash limit (spec §4.7).
-const basicIngestPrefix = "$aws/rules/"
-
-// basicIngestFreeSlashes is how many slashes of a Basic Ingest topic AWS
-// leaves out of the count.
-const basicIngestFreeSlashes = 3
-
 // Limits are the size limits a deployment applies to topic names and
 // filters on top of MQTT's own rules. A zero field means "no limit beyond
 // MQTT's": the zero Limits checks the protocol only.
 type Limits struct {
 	// MaxBytes caps the length in bytes of a topic name, or of the topic
-	// filter inside a shared subscription (without `$share/{name}/`).
-	// MQTT's own cap, MaxMQTTBytes, always applies.
+	// filter inside a shared subscription (without `$share/{name}/`); a
+	// Basic Ingest topic's `$aws/rules/{ruleName}/` does not count (rules
+	// spec §12). MQTT's own cap, MaxMQTTBytes, always applies.
 	MaxBytes int
 	// MaxSlashes caps the number of `/` characters, counted as AWS counts
 	// them: the first three of `$aws/rules/{ruleName}/` and the two of
@@ -43,7 +35,7 @@ func DefaultLimits() Limits {
 // not shared, leaving out the ones AWS does not count.
 func countedSlashes(s string) int {
 	n := strings.Count(s, "/")
-	if strings.HasPrefix(s, basicIngestPrefix) {
+	if strings.HasPrefix(s, IngestPrefix) {
 		n -= min(n, basicIngestFreeSlashes)
 	}
 	return n
@@ -56,8 +48,8 @@ func checkSize(s string, base int, lim Limits) *Error {
 	if len(s) > MaxMQTTBytes {
 		return sizeError(ErrTooLong, base+MaxMQTTBytes, len(s), MaxMQTTBytes, "bytes")
 	}
-	if lim.MaxBytes > 0 && len(s) > lim.MaxBytes {
-		return sizeError(ErrTooLong, base+lim.MaxBytes, len(s), lim.MaxBytes, "bytes")
+	if head := ingestHead(s); lim.MaxBytes > 0 && len(s)-head > lim.MaxBytes {
+		return sizeError(ErrTooLong, base+head+lim.MaxBytes, len(s)-head, lim.MaxBytes, "bytes")
 	}
 	if lim.MaxSlashes > 0 {
 		if n := countedSlashes(s); n > lim.MaxSlashes {
