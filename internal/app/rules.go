@@ -101,18 +101,14 @@ func closeRules(p *atomic.Pointer[rulesUnit]) error { return p.Load().Close() }
 type rulesConsumer struct{ e *rules.Engine }
 
 // Consume implements broker.Consumer. It runs on the publisher's
-// goroutine; Handle only matches and queues.
+// goroutine for every message, so it allocates nothing: Handle only
+// matches and queues, and converts what a matching rule needs.
 func (c rulesConsumer) Consume(m *broker.Message) {
 	rm := rules.Message{Topic: m.Topic, Payload: m.Payload, ClientID: m.ClientID, Principal: m.PrincipalID,
 		SourceIP: m.SourceIP, Received: m.Received, Hops: m.Hops,
 		ContentType: m.Properties.ContentType, ResponseTopic: m.Properties.ResponseTopic,
-		CorrelationData: m.Properties.CorrelationData, PayloadFormatUTF8: m.Properties.PayloadFormatIndicator == 1}
-	if n := len(m.Properties.UserProperties); n > 0 {
-		rm.UserProperties = make([][2]string, n)
-		for i, p := range m.Properties.UserProperties {
-			rm.UserProperties[i] = [2]string{p.Key, p.Value}
-		}
-	}
+		CorrelationData: m.Properties.CorrelationData, PayloadFormatUTF8: m.Properties.PayloadFormatIndicator == 1,
+		UserProperties: m.Properties.UserProperties}
 	c.e.Handle(rm)
 }
 

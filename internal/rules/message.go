@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/hob-iot/hob/internal/mqtt/packet"
 	"github.com/hob-iot/hob/internal/rules/eval"
 	"github.com/hob-iot/hob/internal/topic"
 )
@@ -28,7 +29,7 @@ type Message struct {
 	ResponseTopic     string
 	CorrelationData   []byte
 	PayloadFormatUTF8 bool
-	UserProperties    [][2]string
+	UserProperties    []packet.UserProperty // as the broker has them: converted only for a rule that matches
 	// Hops counts the rule republishes that led to this message (0 for a
 	// client's message).
 	Hops int
@@ -56,9 +57,21 @@ func (e *Engine) env(m *Message) *eval.Env {
 		ClientID: m.ClientID, Principal: m.Principal, SourceIP: m.SourceIP, TraceID: m.TraceID,
 		AccountID: e.opts.AccountID, Received: m.Received,
 		ContentType: m.ContentType, ResponseTopic: m.ResponseTopic, CorrelationData: m.CorrelationData,
-		PayloadFormatUTF8: m.PayloadFormatUTF8, UserProperties: m.UserProperties,
+		PayloadFormatUTF8: m.PayloadFormatUTF8, UserProperties: pairs(m.UserProperties),
 		Lookups: e.opts.Lookups,
 	}
+}
+
+// pairs converts MQTT 5 user properties to eval's key/value pairs.
+func pairs(ps []packet.UserProperty) [][2]string {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([][2]string, len(ps))
+	for i, p := range ps {
+		out[i] = [2]string{p.Key, p.Value}
+	}
+	return out
 }
 
 // publishedTopic is the topic m was published on: with its Basic Ingest
