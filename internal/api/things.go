@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 
 	"github.com/hob-iot/hob/internal/iot"
@@ -100,10 +101,20 @@ func (s *Server) describeThing(ctx context.Context, r *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return describeThingOf(th), nil
+}
+
+// describeThingOf is DescribeThing's answer for th.
+func describeThingOf(th registry.Thing) describeThingOutput {
 	return describeThingOutput{DefaultClientID: th.Name, ThingName: th.Name, ThingID: th.ID, ThingArn: th.ARN,
 		ThingTypeName: th.TypeName, Attributes: th.Attributes, Version: th.Version,
-		BillingGroupName: th.BillingGroupName}, nil
+		BillingGroupName: th.BillingGroupName}
 }
+
+// DescribeThingJSON is DescribeThing's answer for th as JSON, for the
+// places that show a thing as AWS does outside the API (the rules'
+// get_registry_data).
+func DescribeThingJSON(th registry.Thing) ([]byte, error) { return json.Marshal(describeThingOf(th)) }
 
 // thingAttribute is the ThingAttribute shape, one item of ListThings.
 type thingAttribute struct {

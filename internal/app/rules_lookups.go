@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/hob-iot/hob/internal/api"
 	"github.com/hob-iot/hob/internal/registry"
 	"github.com/hob-iot/hob/internal/rules/eval"
 	"github.com/hob-iot/hob/internal/shadow"
@@ -22,18 +23,6 @@ func (l rulesLookups) ThingShadow(ctx context.Context, thing, name string) ([]by
 	return l.shadows.Get(ctx, thing, name)
 }
 
-// registryData is DescribeThing's answer, as get_registry_data returns it.
-type registryData struct {
-	DefaultClientID  string            `json:"defaultClientId"`
-	ThingName        string            `json:"thingName"`
-	ThingID          string            `json:"thingId"`
-	ThingArn         string            `json:"thingArn"`
-	ThingTypeName    string            `json:"thingTypeName,omitempty"`
-	Attributes       map[string]string `json:"attributes"`
-	Version          int64             `json:"version"`
-	BillingGroupName string            `json:"billingGroupName,omitempty"`
-}
-
 // RegistryData implements eval.Lookups: DescribeThing's JSON, whose
 // default client id is the thing's name (spec §3.1).
 func (l rulesLookups) RegistryData(ctx context.Context, thing string) (json.RawMessage, error) {
@@ -45,8 +34,8 @@ func (l rulesLookups) RegistryData(ctx context.Context, thing string) (json.RawM
 	if attrs == nil {
 		attrs = map[string]string{}
 	}
-	return json.Marshal(registryData{DefaultClientID: t.Name, ThingName: t.Name, ThingID: t.ID, ThingArn: t.ARN,
-		ThingTypeName: t.TypeName, Attributes: attrs, Version: t.Version, BillingGroupName: t.BillingGroupName})
+	t.Attributes = attrs
+	return api.DescribeThingJSON(t)
 }
 
 var _ eval.Lookups = rulesLookups{}
