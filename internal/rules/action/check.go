@@ -79,6 +79,31 @@ func render(inv *Invocation, text string) (string, error) {
 	return inv.Render(text)
 }
 
+// renderer renders several template fields of one invocation in turn and
+// keeps the first error: after it, every field renders as "", and err
+// says what failed.
+type renderer struct {
+	inv *Invocation
+	err error
+}
+
+// get renders text, or returns "" once a field has failed.
+func (r *renderer) get(text string) string {
+	if r.err != nil {
+		return ""
+	}
+	s, err := render(r.inv, text)
+	r.err = err
+	return s
+}
+
+// keyValue is the {key, value} shape of AWS's rule action lists: the
+// republish action's userProperties and the kafka action's headers.
+type keyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // isJSON reports whether b is one JSON value.
 func isJSON(b []byte) bool { return json.Valid(b) }
 

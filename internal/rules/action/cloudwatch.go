@@ -89,18 +89,10 @@ func (a *metricAction) Do(ctx context.Context, inv *Invocation) error {
 
 // datum renders the namespace and the metric datum.
 func (a *metricAction) datum(inv *Invocation) (string, types.MetricDatum, error) {
-	var err error
-	get := func(text string) string {
-		if err != nil {
-			return ""
-		}
-		var s string
-		s, err = render(inv, text)
-		return s
-	}
-	ns, name, value, unit, ts := get(a.p.MetricNamespace), get(a.p.MetricName), get(a.p.MetricValue), get(a.p.MetricUnit), get(a.p.MetricTimestamp)
-	if err != nil {
-		return "", types.MetricDatum{}, err
+	r := renderer{inv: inv}
+	ns, name, value, unit, ts := r.get(a.p.MetricNamespace), r.get(a.p.MetricName), r.get(a.p.MetricValue), r.get(a.p.MetricUnit), r.get(a.p.MetricTimestamp)
+	if r.err != nil {
+		return "", types.MetricDatum{}, r.err
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
 	if err != nil {

@@ -23,12 +23,7 @@ type kafkaParams struct {
 	Key              string            `json:"key"`
 	Partition        string            `json:"partition"`
 	ClientProperties map[string]string `json:"clientProperties"`
-	Headers          []kafkaHeader     `json:"headers"`
-}
-
-type kafkaHeader struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Headers          []keyValue        `json:"headers"`
 }
 
 func (p *kafkaParams) check(c *checker) {

@@ -20,17 +20,12 @@ type republishParams struct {
 // republishHeaders are the MQTT 5 properties of the republished message;
 // every field takes substitution templates (spec §9).
 type republishHeaders struct {
-	PayloadFormatIndicator string         `json:"payloadFormatIndicator"`
-	ContentType            string         `json:"contentType"`
-	ResponseTopic          string         `json:"responseTopic"`
-	CorrelationData        string         `json:"correlationData"`
-	MessageExpiry          string         `json:"messageExpiry"`
-	UserProperties         []userProperty `json:"userProperties"`
-}
-
-type userProperty struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	PayloadFormatIndicator string     `json:"payloadFormatIndicator"`
+	ContentType            string     `json:"contentType"`
+	ResponseTopic          string     `json:"responseTopic"`
+	CorrelationData        string     `json:"correlationData"`
+	MessageExpiry          string     `json:"messageExpiry"`
+	UserProperties         []keyValue `json:"userProperties"`
 }
 
 func (p *republishParams) check(c *checker) {
@@ -115,26 +110,19 @@ func (a *republish) message(inv *Invocation) (Republished, error) {
 // headers renders the MQTT 5 properties into m.
 func (a *republish) headers(inv *Invocation, m *Republished) error {
 	h := a.p.Headers
-	var err error
-	get := func(text string) string {
-		if err != nil {
-			return ""
-		}
-		var s string
-		s, err = render(inv, text)
-		return s
-	}
-	pfi := get(h.PayloadFormatIndicator)
-	m.ContentType = get(h.ContentType)
-	m.ResponseTopic = get(h.ResponseTopic)
-	corr := get(h.CorrelationData)
-	expiry := get(h.MessageExpiry)
+	r := renderer{inv: inv}
+	pfi := r.get(h.PayloadFormatIndicator)
+	m.ContentType = r.get(h.ContentType)
+	m.ResponseTopic = r.get(h.ResponseTopic)
+	corr := r.get(h.CorrelationData)
+	expiry := r.get(h.MessageExpiry)
 	for _, up := range h.UserProperties {
-		m.UserProperties = append(m.UserProperties, [2]string{get(up.Key), get(up.Value)})
+		m.UserProperties = append(m.UserProperties, [2]string{r.get(up.Key), r.get(up.Value)})
 	}
-	if err != nil {
-		return err
+	if r.err != nil {
+		return r.err
 	}
+	var err error
 	switch pfi {
 	case "", "UNSPECIFIED_BYTES":
 	case "UTF8_DATA":
