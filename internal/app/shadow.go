@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/hob-iot/hob/internal/broker"
@@ -63,44 +62,14 @@ func (u *shadowUnit) Close() error {
 	return u.closeErr
 }
 
-// shadowConsumer hands shadow requests from the broker to the service.
-// The filter it is registered with, $aws/things/+/shadow/#, also matches
-// the service's own replies (.../get/accepted, .../update/delta, ...) and
-// anything else a client may publish below .../shadow/; only the request
-// topics reach the service, so that no reply is ever taken for a request.
+// shadowConsumer hands the messages under $aws/things/+/shadow/ to the
+// shadow service, which takes only the request topics: the filter also
+// matches the service's own replies (.../get/accepted, .../update/delta...).
 type shadowConsumer struct{ svc *shadow.Service }
 
 // Consume implements broker.Consumer. It runs on the publisher's
-// goroutine; HandleMQTT only queues the request.
-func (c shadowConsumer) Consume(m *broker.Message) {
-	if isShadowRequest(m.Topic) {
-		c.svc.HandleMQTT(m.Topic, m.Payload)
-	}
-}
-
-// isShadowRequest reports whether topic is a request to the shadow
-// service (spec §1.2): $aws/things/{thing}/shadow/{op} or
-// $aws/things/{thing}/shadow/name/{shadow}/{op}, op get, update or delete.
-// Names are not checked here: the service answers a bad one on
-// /rejected.
-func isShadowRequest(topic string) bool {
-	rest, ok := strings.CutPrefix(topic, "$aws/things/")
-	if !ok {
-		return false
-	}
-	parts := strings.Split(rest, "/")
-	switch {
-	case len(parts) == 3 && parts[1] == "shadow":
-	case len(parts) == 5 && parts[1] == "shadow" && parts[2] == "name":
-	default:
-		return false
-	}
-	switch parts[len(parts)-1] {
-	case "get", "update", "delete":
-		return true
-	}
-	return false
-}
+// goroutine; HandleMQTT only parses the topic and queues a request.
+func (c shadowConsumer) Consume(m *broker.Message) { c.svc.HandleMQTT(m.Topic, m.Payload) }
 
 // shadowPublisher publishes the service's replies through the broker, in
 // process: subscribers still need iot:Receive, as on AWS.

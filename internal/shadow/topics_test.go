@@ -1,8 +1,10 @@
-package app
+package shadow
 
 import "testing"
 
-func TestIsShadowRequest(t *testing.T) {
+// Only request topics reach the service: the filter it is subscribed
+// with, $aws/things/+/shadow/#, also matches its own replies.
+func TestParseRequestTopic(t *testing.T) {
 	for topic, want := range map[string]bool{
 		"$aws/things/lamp/shadow/get":                       true,
 		"$aws/things/lamp/shadow/update":                    true,
@@ -21,8 +23,8 @@ func TestIsShadowRequest(t *testing.T) {
 		"$aws/things/lamp/jobs/get":                         false,
 		"things/lamp/shadow/update":                         false,
 	} {
-		if got := isShadowRequest(topic); got != want {
-			t.Errorf("isShadowRequest(%q) = %v, want %v", topic, got, want)
+		if _, got := parseRequestTopic(topic); got != want {
+			t.Errorf("parseRequestTopic(%q) ok = %v, want %v", topic, got, want)
 		}
 	}
 }
