@@ -69,11 +69,11 @@ func TestDestinationsE2E_Lifecycle(t *testing.T) {
 		t.Fatal("IN_PROGRESS re-sent the same token")
 	}
 	refused("6")
-	if _, errOut, code := srv.AWSCLI(t, "iot", "confirm-topic-rule-destination", "--confirmation-token", conf.ConfirmationToken); code == 0 ||
+	if _, errOut, code := srv.AWSCLI(t, "iot", "confirm-topic-rule-destination", "--confirmation-token="+conf.ConfirmationToken); code == 0 ||
 		!strings.Contains(errOut, "InvalidRequestException") {
 		t.Fatalf("the old token: exit %d %s", code, errOut)
 	}
-	awsJSON(t, srv, nil, "confirm-topic-rule-destination", "--confirmation-token", again.ConfirmationToken)
+	awsJSON(t, srv, nil, "confirm-topic-rule-destination", "--confirmation-token="+again.ConfirmationToken)
 	deliver("7")
 
 	awsJSON(t, srv, nil, "delete-topic-rule-destination", "--arn", arn)

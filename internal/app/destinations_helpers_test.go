@@ -139,7 +139,7 @@ func destinationStatus(t *testing.T, srv *testutil.Server, arn string) destinati
 func enableDestination(t *testing.T, srv *testutil.Server, e *endpoint, confirmationURL string) string {
 	t.Helper()
 	arn, c := createDestination(t, srv, e, confirmationURL)
-	awsJSON(t, srv, nil, "confirm-topic-rule-destination", "--confirmation-token", c.ConfirmationToken)
+	awsJSON(t, srv, nil, "confirm-topic-rule-destination", "--confirmation-token="+c.ConfirmationToken)
 	if d := destinationStatus(t, srv, arn); d.Status != "ENABLED" {
 		t.Fatalf("after confirm-topic-rule-destination: %+v", d)
 	}

@@ -52,7 +52,7 @@ func TestServer_Retained_MQTT_3_3_1_6_EmptyPayloadDeletes(t *testing.T) {
 func TestServer_Retained_MQTT_3_3_1_10_RetainHandling(t *testing.T) {
 	s := newServer(t, nil, nil)
 	pub := dial(t, s, packet.V5, "pub")
-	pub.publish("rh", 0, true, "v")
+	pub.publish("rh", 1, true, "v") // acknowledged, so stored before c subscribes
 	c := dial(t, s, packet.V5, "c")
 	sub := func(rh packet.RetainHandling) {
 		c.send(&packet.Subscribe{PacketID: 1, Subscriptions: []packet.Subscription{{Filter: "rh", RetainHandling: rh}}})

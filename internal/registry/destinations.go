@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
+	"encoding/hex"
 	"net/url"
 	"strings"
 	"time"
@@ -143,11 +143,13 @@ func checkConfirmationURL(raw string) error {
 	return nil
 }
 
-// newConfirmationToken returns a random, URL-safe confirmation token.
+// newConfirmationToken returns a random confirmation token of 64 hex
+// digits. Hex, not base64: a token that began with "-" would be taken for an
+// option by the aws CLI's --confirmation-token argument.
 func newConfirmationToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // awaitingReason is the statusReason of an IN_PROGRESS destination whose
