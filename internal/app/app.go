@@ -21,6 +21,7 @@ import (
 	"github.com/hob-iot/hob/internal/auth"
 	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/config"
+	"github.com/hob-iot/hob/internal/console"
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/pki"
 	"github.com/hob-iot/hob/internal/store"
@@ -39,6 +40,8 @@ type App struct {
 	broker    *broker.Server
 	shadow    *shadowUnit               // the Device Shadow service on the broker
 	rules     atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
+	// consoleEvents are the newest lifecycle events, for the console.
+	consoleEvents *console.EventLog
 	mqttLn    net.Listener
 	devMQTTLn net.Listener
 	banner    Banner
@@ -110,6 +113,9 @@ func (a *App) openState(ctx context.Context) error {
 		return err
 	}
 	if err := a.openRules(reg, account); err != nil {
+		return err
+	}
+	if err := a.openConsoleEvents(); err != nil {
 		return err
 	}
 	authn := auth.NewAuthenticator(a.keys, auth.Options{Dev: a.cfg.Dev, Account: a.cfg.AccountID, Log: a.log})

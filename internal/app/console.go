@@ -1,7 +1,11 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
+	"time"
+
+	"github.com/hob-iot/hob/internal/broker"
 
 	"github.com/hob-iot/hob/internal/console"
 	"github.com/hob-iot/hob/web"
@@ -36,7 +40,62 @@ func (a *App) httpsRoutes() http.Handler {
 // "not built" page at /.
 func (a *App) newConsole() *console.Server {
 	return console.New(console.Config{Keys: a.keys, API: a.api, Assets: web.Dist, Region: a.cfg.Region,
-		MaxBodyBytes: a.cfg.MaxBodySize, Log: a.log})
+		MaxBodyBytes: a.cfg.MaxBodySize, Monitor: consoleMonitor{a}, CACertPEM: a.ca.CACertPEM(), Log: a.log})
 }
 
-var _ http.Handler = consoleRouter{}
+// lifecycleFilter is what the console's event log keeps: AWS's lifecycle
+// events (spec §4.10).
+const lifecycleFilter = "$aws/events/#"
+
+// openConsoleEvents has the console's event log record every lifecycle
+// event the broker publishes.
+func (a *App) openConsoleEvents() error {
+	a.consoleEvents = &console.EventLog{}
+	if _, err := a.broker.AddConsumer(lifecycleFilter, eventLogConsumer{a.consoleEvents}); err != nil {
+		return fmt.Errorf("app: registering the console's event log with the broker: %w", err)
+	}
+	return nil
+}
+
+// eventLogConsumer records lifecycle events in the console's log. Events
+// are few (one per connect, disconnect or subscribe), so copying each is
+// fine.
+type eventLogConsumer struct{ log *console.EventLog }
+
+// Consume implements broker.Consumer.
+func (c eventLogConsumer) Consume(m *broker.Message) { c.log.Add(m.Topic, m.Payload) }
+
+// consoleMonitor answers the console's live figures from the broker, the
+// rules engine and the event log.
+type consoleMonitor struct{ a *App }
+
+// Overview implements console.Monitor.
+func (m consoleMonitor) Overview() console.Overview {
+	st := m.a.broker.Stats()
+	o := console.Overview{Time: time.Now().UTC(), Connections: st.Connections, Events: m.a.consoleEvents.Newest()}
+	for q := range st.MessagesIn {
+		o.MessagesIn += st.MessagesIn[q]
+		o.MessagesOut += st.MessagesOut[q]
+	}
+	return o
+}
+
+// RuleCounters implements console.Monitor.
+func (m consoleMonitor) RuleCounters() []console.RuleCounters {
+	u := m.a.rules.Load()
+	if u == nil {
+		return nil
+	}
+	counters := u.engine.Counters()
+	out := make([]console.RuleCounters, len(counters))
+	for i, c := range counters {
+		out[i] = console.RuleCounters(c)
+	}
+	return out
+}
+
+var (
+	_ http.Handler    = consoleRouter{}
+	_ console.Monitor = consoleMonitor{}
+	_ broker.Consumer = eventLogConsumer{}
+)

@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hob-iot/hob/internal/console"
 	"github.com/hob-iot/hob/internal/testutil"
@@ -96,6 +98,17 @@ func TestConsole_SignInProxyAndMQTT(t *testing.T) {
 		t.Fatalf("mqtt-url: %d %s", code, body)
 	}
 	wsRoundTrip(t, srv, mu.URL, mu.ClientID)
+	waitOverviewEvent(t, c, `"eventType":"connected"`, `"clientId":"`+mu.ClientID+`"`)
+	caPEM, err := os.ReadFile(srv.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := c.do(http.MethodGet, "/console/ca.pem", ""); code != http.StatusOK || body != string(caPEM) {
+		t.Fatalf("ca.pem: %d %q", code, body)
+	}
+	if code, body, _ := c.do(http.MethodGet, "/console/rule-counters", ""); code != http.StatusOK || body != `{"rules":[]}` {
+		t.Fatalf("rule-counters with no rules: %d %s", code, body)
+	}
 
 	if code, _, _ := c.do(http.MethodDelete, "/console/session", ""); code != http.StatusNoContent {
 		t.Fatalf("sign-out: %d", code)
@@ -132,4 +145,40 @@ func TestConsole_RoutesLeaveTheAPIAlone(t *testing.T) {
 			t.Fatalf("API GET %s: %d %q, want the API's error", p, code, h.Get("x-amzn-ErrorType"))
 		}
 	}
+}
+
+// waitOverviewEvent polls GET /console/overview until one lifecycle event
+// contains every part, failing after 10 s; the overview's counters must
+// have seen traffic by then.
+func waitOverviewEvent(t *testing.T, c *consoleClient, parts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, body, _ := c.do(http.MethodGet, "/console/overview", "")
+		var o struct {
+			MessagesIn int
+			Events     []struct{ Payload json.RawMessage }
+		}
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &o) != nil {
+			t.Fatalf("overview: %d %s", code, body)
+		}
+		for _, e := range o.Events {
+			if containsAll(string(e.Payload), parts) && o.MessagesIn > 0 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no lifecycle event with %q in the overview: %s", parts, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }

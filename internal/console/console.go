@@ -60,6 +60,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Monitor answers the overview's and rules' live figures; nil answers
+	// those pages with an error.
+	Monitor Monitor
+	// CACertPEM is hob's CA certificate, offered at /console/ca.pem.
+	CACertPEM []byte
 	// Log receives sign-ins and their failures (never secrets); nil
 	// discards them.
 	Log *slog.Logger
@@ -69,6 +74,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	sessions *sessions
+	throttle *signInThrottle
 }
 
 // New returns a console over cfg, with defaults filled in.
@@ -91,7 +97,7 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, sessions: newSessions(cfg.MaxSessions)}
+	return &Server{cfg: cfg, sessions: newSessions(cfg.MaxSessions), throttle: newSignInThrottle()}
 }
 
 // Handles reports whether r is the console's: anything under /console/,
@@ -121,6 +127,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSession(w, r)
 	case p == "/console/mqtt-url":
 		s.serveMQTTURL(w, r)
+	case p == "/console/overview":
+		s.serveOverview(w, r)
+	case p == "/console/rule-counters":
+		s.serveRuleCounters(w, r)
+	case p == "/console/ca.pem":
+		s.serveCA(w, r)
 	case strings.HasPrefix(p, "/console/api/"):
 		s.serveProxy(w, r)
 	case p == "/" || strings.HasPrefix(p, "/assets/"):

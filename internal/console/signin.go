@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/hob-iot/hob/internal/iot"
@@ -47,6 +48,15 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errContentType)
 		return
 	}
+	now := s.cfg.Now()
+	addr := clientAddr(r)
+	if wait := s.throttle.wait(addr, now); wait > 0 {
+		e := iot.Errorf(iot.ThrottlingException, "Too many failed sign-ins from %s; try again in %d s.", addr, int(wait.Seconds())+1)
+		e.HTTPStatus = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeError(w, e)
+		return
+	}
 	var in signInRequest
 	dec := json.NewDecoder(io.LimitReader(r.Body, signInMaxBytes))
 	if err := dec.Decode(&in); err != nil {
@@ -59,11 +69,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	want := sha256.Sum256([]byte(key.Secret))
 	got := sha256.Sum256([]byte(in.SecretAccessKey))
 	if subtle.ConstantTimeCompare(want[:], got[:]) != 1 || !ok || key.Secret == "" {
-		s.cfg.Log.InfoContext(r.Context(), "console sign-in refused", "accessKeyId", in.AccessKeyID)
+		s.cfg.Log.InfoContext(r.Context(), "console sign-in refused", "accessKeyId", in.AccessKeyID, "from", addr)
+		s.throttle.fail(addr, now)
 		writeError(w, errBadCredentials)
 		return
 	}
-	now := s.cfg.Now()
 	cookie, sess := s.sessions.create(key.ID, now.Add(s.cfg.SessionTTL), now)
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: cookie, Path: "/", MaxAge: int(s.cfg.SessionTTL / time.Second),
 		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})

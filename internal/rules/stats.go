@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -153,3 +155,41 @@ func gauge(name, help string, v float64) telemetry.Sample {
 }
 
 var _ telemetry.Source = (*Engine)(nil)
+
+// RuleCounters are one rule's counters since the engine started (or since
+// the rule was created), as the console shows them.
+type RuleCounters struct {
+	RuleName              string
+	Matched               uint64 // messages the rule evaluated
+	Fired                 uint64 // messages whose WHERE clause held
+	EvalErrors            uint64
+	Dropped               uint64 // queue full or hop limit
+	ActionsSucceeded      uint64
+	ActionsFailed         uint64
+	ErrorActionsSucceeded uint64
+	ErrorActionsFailed    uint64
+}
+
+// Counters answers every known rule's counters, sorted by rule name.
+func (e *Engine) Counters() []RuleCounters {
+	e.stats.mu.Lock()
+	out := make([]RuleCounters, 0, len(e.stats.rules))
+	for name, s := range e.stats.rules {
+		out = append(out, s.counters(name))
+	}
+	e.stats.mu.Unlock()
+	slices.SortFunc(out, func(a, b RuleCounters) int { return strings.Compare(a.RuleName, b.RuleName) })
+	return out
+}
+
+func (s *ruleStats) counters(name string) RuleCounters {
+	c := RuleCounters{RuleName: name, Matched: s.matched.Load(), Fired: s.fired.Load(), EvalErrors: s.evalErrors.Load(),
+		Dropped: s.dropped.Load() + s.hopLimit.Load(), ErrorActionsSucceeded: s.errOK.Load(), ErrorActionsFailed: s.errFailed.Load()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.actions {
+		c.ActionsSucceeded += a[0].Load()
+		c.ActionsFailed += a[1].Load()
+	}
+	return c
+}
