@@ -30,29 +30,29 @@ import (
 
 // App is a running hob: its store, CA, keys and listeners.
 type App struct {
-	cfg       config.Config
-	log       *slog.Logger
-	st        store.Store
-	ca        *pki.Authority
-	keys      *auth.Keys
-	api       *api.Server
-	devices   *auth.Devices
-	broker    *broker.Server
-	shadow    *shadowUnit               // the Device Shadow service on the broker
-	rules     atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
+	cfg     config.Config
+	log     *slog.Logger
+	st      store.Store
+	ca      *pki.Authority
+	keys    *auth.Keys
+	api     *api.Server
+	devices *auth.Devices
+	broker  *broker.Server
+	shadow  *shadowUnit               // the Device Shadow service on the broker
+	rules   atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
 	// consoleEvents are the newest lifecycle events, for the console.
 	consoleEvents *console.EventLog
-	mqttLn    net.Listener
-	devMQTTLn net.Listener
-	banner    Banner
-	newAdmin  *auth.AccessKey // the admin key, when this start created it
-	https     *http.Server
-	httpsLn   net.Listener
-	ws        *wsHandler // MQTT over WebSocket at GET /mqtt on https
-	runCtx    context.Context
-	metrics   *http.Server
-	metLn     net.Listener
-	closed    atomic.Bool
+	mqttLn        net.Listener
+	devMQTTLn     net.Listener
+	banner        Banner
+	newAdmin      *auth.AccessKey // the admin key, when this start created it
+	https         *http.Server
+	httpsLn       net.Listener
+	ws            *wsHandler // MQTT over WebSocket at GET /mqtt on https
+	runCtx        context.Context
+	metrics       *http.Server
+	metLn         net.Listener
+	closed        atomic.Bool
 	// metricSources are the components /metrics reports on.
 	metricSources []telemetry.Source
 }
