@@ -9,7 +9,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 export CGO_ENABLED ?= 0
 
-.PHONY: run build web test test-deps vet api-coverage bench clean
+.PHONY: run build web test test-deps vet api-coverage bench screenshots clean
 
 run: build
 	./$(BIN) serve --data-dir $(DATA)
@@ -20,7 +20,8 @@ build: web
 
 # web builds the console's front-end into web/dist, which the hob binary
 # embeds (package web). Without node and npm it says so and is skipped: hob
-# then serves a "not built yet" page at /. `make test` does not need it.
+# then serves a "not built yet" page at /. `make test` builds it first, for
+# the browser walk-through (internal/app/console_browser_test.go).
 web:
 	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
 		cd web && npm ci --no-audit --no-fund && npm run build; \
@@ -28,7 +29,7 @@ web:
 		echo "make web: node and npm not found; skipping the console front-end (hob will serve a 'not built yet' page at /)"; \
 	fi
 
-test: test-deps
+test: test-deps web
 	$(GO) vet ./...
 	$(GO) test -timeout 30m -count=1 ./...
 
@@ -46,6 +47,11 @@ api-coverage:
 	python3 tools/awsops/gen.py internal/api/awsops_gen.go
 	gofmt -w internal/api/awsops_gen.go
 	$(GO) run ./tools/apicoverage docs/api-coverage.md
+
+# screenshots runs the console's browser walk-through (web/e2e) and keeps
+# its screenshots in docs/console, the images docs/console.md shows.
+screenshots: web
+	HOB_SCREENSHOT_DIR=$(CURDIR)/docs/console $(GO) test -count=1 -run '^TestConsoleBrowser$$' ./internal/app/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./internal/store/... ./internal/api/...

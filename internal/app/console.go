@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -73,6 +74,11 @@ type consoleMonitor struct{ a *App }
 func (m consoleMonitor) Overview() console.Overview {
 	st := m.a.broker.Stats()
 	o := console.Overview{Time: time.Now().UTC(), Connections: st.Connections, Events: m.a.consoleEvents.Newest()}
+	if m.a.mqttLn != nil {
+		if addr, ok := m.a.mqttLn.Addr().(*net.TCPAddr); ok {
+			o.MQTTPort = addr.Port
+		}
+	}
 	for q := range st.MessagesIn {
 		o.MessagesIn += st.MessagesIn[q]
 		o.MessagesOut += st.MessagesOut[q]

@@ -29,6 +29,9 @@ const (
 	// MQTTClientID is the client id the console suggests for its MQTT
 	// test client, as in the AWS walk-through.
 	MQTTClientID = "web-elf"
+	// faviconPath is the console's icon (web/public), which index.html
+	// names so that browsers do not ask the API for /favicon.ico.
+	faviconPath = "/favicon.svg"
 	// signInMaxBytes bounds a sign-in body.
 	signInMaxBytes = 64 << 10
 	// defaultMaxBodyBytes bounds a proxied body when Config.MaxBodyBytes
@@ -101,7 +104,7 @@ func New(cfg Config) *Server {
 }
 
 // Handles reports whether r is the console's: anything under /console/,
-// GET or HEAD of /assets/..., and GET or HEAD of / from a client that
+// GET or HEAD of /assets/... and /favicon.svg, and GET or HEAD of / from a client that
 // accepts text/html (a browser). Everything else is the API's, so API
 // clients keep their AWS error JSON for unknown paths.
 func Handles(r *http.Request) bool {
@@ -110,7 +113,7 @@ func Handles(r *http.Request) bool {
 	switch {
 	case p == "/console" || strings.HasPrefix(p, "/console/"):
 		return true
-	case strings.HasPrefix(p, "/assets/"):
+	case strings.HasPrefix(p, "/assets/"), p == faviconPath:
 		return read
 	case p == "/":
 		return read && strings.Contains(r.Header.Get("Accept"), "text/html")
@@ -135,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveCA(w, r)
 	case strings.HasPrefix(p, "/console/api/"):
 		s.serveProxy(w, r)
-	case p == "/" || strings.HasPrefix(p, "/assets/"):
+	case p == "/" || strings.HasPrefix(p, "/assets/") || p == faviconPath:
 		s.serveStatic(w, r)
 	default:
 		writeError(w, iot.Errorf(iot.UnknownOperationException, "The console has no %s.", p))

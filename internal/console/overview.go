@@ -26,6 +26,9 @@ type Overview struct {
 	Connections int64     `json:"connections"`
 	MessagesIn  uint64    `json:"messagesIn"`
 	MessagesOut uint64    `json:"messagesOut"`
+	// MQTTPort is the port of MQTT over TLS, for connection snippets; 0
+	// when unknown.
+	MQTTPort int `json:"mqttPort,omitempty"`
 	// Events are the newest lifecycle events, newest first.
 	Events []Event `json:"events"`
 }

@@ -20,9 +20,15 @@ const proxyPrefix = "/console/api/"
 // name: the control plane and the data plane (spec §3.0, §5.2).
 var proxyServices = map[string]string{"iot": "iot", "iotdata": "iotdata"}
 
-// forwardedHeaders are the browser's headers the API sees; cookies, the
-// CSRF token and anything else stay behind.
-var forwardedHeaders = []string{"Accept", "Content-Type"}
+// forwardedHeaders are the browser's headers the API sees: the content
+// headers and the AWS request headers that carry operation parameters
+// (AttachThingPrincipal's x-amzn-principal, AttachPrincipalPolicy's
+// x-amzn-iot-principal, DetachPolicy's x-amzn-iot-policy, the MQTT 5
+// publish properties). Cookies, the CSRF token, signing headers and
+// anything else stay behind.
+var forwardedHeaders = []string{"Accept", "Content-Type", "X-Amzn-Principal", "X-Amzn-Iot-Principal",
+	"X-Amzn-Iot-Policy", "X-Amz-Tagging", "X-Amz-Mqtt5-User-Properties", "X-Amz-Mqtt5-Correlation-Data",
+	"X-Amz-Mqtt5-Payload-Format-Indicator"}
 
 // serveProxy signs r with the session's access key and hands it to the
 // API handler: /console/api/{service}/PATH?QUERY becomes PATH?QUERY signed

@@ -28,8 +28,16 @@ export class ApiError extends Error {
 
 let csrfToken = ''
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+// sessionLostHandler is told when a call with a session answers 401: the
+// session expired or was signed out elsewhere. main.ts sets it.
+let sessionLostHandler: (message: string) => void = () => {}
+
+export function onSessionLost(f: (message: string) => void): void {
+  sessionLostHandler = f
+}
+
+async function call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  const headers: Record<string, string> = { ...extra, Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-Hob-CSRF'] = csrfToken
   let res: Response
@@ -59,6 +67,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       data && typeof data === 'object' && 'message' in data && typeof data.message === 'string'
         ? data.message
         : `${res.status} ${res.statusText}`.trim()
+    if (res.status === 401 && path !== '/console/session') sessionLostHandler(msg)
     throw new ApiError(res.status, type, msg)
   }
   return data as T
@@ -94,3 +103,53 @@ export async function signOut(): Promise<void> {
 export function mqttURL(): Promise<MQTTURL> {
   return call<MQTTURL>('POST', '/console/mqtt-url')
 }
+
+// iot calls hob's control-plane API (the paths of AWS IoT's REST API, e.g.
+// '/things?maxResults=25') through the console's signing proxy. headers
+// carries parameters AWS sends as headers (x-amzn-principal, ...), which
+// the proxy forwards.
+export function iot<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return call<T>(method, '/console/api/iot' + path, body, headers)
+}
+
+// iotdata calls hob's data-plane API (shadows, publish: e.g.
+// '/things/elf/shadow?name=cfg') through the console's signing proxy.
+export function iotdata<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return call<T>(method, '/console/api/iotdata' + path, body)
+}
+
+// Overview is GET /console/overview: live broker figures and the newest
+// lifecycle events (each as published on $aws/events/..., newest first).
+export interface Overview {
+  time: string
+  connections: number
+  messagesIn: number
+  messagesOut: number
+  mqttPort?: number // MQTT over TLS, when hob knows it
+  events: { topic: string; payload: unknown }[]
+}
+
+export function overview(): Promise<Overview> {
+  return call<Overview>('GET', '/console/overview')
+}
+
+// RuleCounters are one rule's counters since hob started.
+export interface RuleCounters {
+  ruleName: string
+  matched: number
+  fired: number
+  evalErrors: number
+  dropped: number
+  actionsSucceeded: number
+  actionsFailed: number
+  errorActionsSucceeded: number
+  errorActionsFailed: number
+}
+
+export async function ruleCounters(): Promise<RuleCounters[]> {
+  return (await call<{ rules: RuleCounters[] }>('GET', '/console/rule-counters')).rules
+}
+
+// caURL downloads hob's CA certificate (PEM), the trust anchor devices
+// use in place of AmazonRootCA1.
+export const caURL = '/console/ca.pem'

@@ -48,3 +48,21 @@ export function showError(id: string, message: string | null): void {
     control.removeAttribute('aria-invalid')
   }
 }
+
+// whileShown runs tick now and every intervalMs while el is in the
+// document, and stops for good once el has left it (the user went to
+// another page). Pages use it to poll.
+export function whileShown(el: HTMLElement, intervalMs: number, tick: () => void | Promise<void>): void {
+  let started = false
+  const run = async (): Promise<void> => {
+    if (started && !el.isConnected) return
+    started = true
+    try {
+      await tick()
+    } finally {
+      if (el.isConnected) setTimeout(() => void run(), intervalMs)
+    }
+  }
+  // The element is attached right after render returns.
+  setTimeout(() => void run(), 0)
+}

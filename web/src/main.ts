@@ -1,11 +1,16 @@
 // The console's shell: the session, the header and hash routes
-// (#/overview, #/mqtt). hob serves index.html at / only, so routes live in
-// the fragment.
-import { currentSession, signOut, type Session } from './api'
+// (#/PAGE or #/PAGE/PARAM..., e.g. #/things/elf). hob serves index.html at
+// / only, so routes live in the fragment.
+import { currentSession, onSessionLost, signOut, type Session } from './api'
 import { h } from './dom'
 import { renderSignIn } from './signin'
 import { renderOverview } from './overview'
 import { MQTTClientPage } from './mqttclient'
+import { renderThings } from './things'
+import { renderCertificates } from './certificates'
+import { renderPolicies } from './policies'
+import { renderShadows } from './shadows'
+import { renderRules } from './rules'
 
 const main = document.getElementById('main') as HTMLElement
 const nav = document.getElementById('nav') as HTMLElement
@@ -18,19 +23,47 @@ let session: Session | null = null
 // pages; it is dropped at sign-out.
 let mqttPage: MQTTClientPage | null = null
 
-const routes: Record<string, { title: string; render: () => HTMLElement }> = {
-  '#/overview': { title: 'Overview', render: () => renderOverview(session!) },
-  '#/mqtt': {
+// A page renders itself from the route's parameters (the decoded path
+// segments after #/PAGE). A page that polls or holds a connection stops
+// when its element leaves the document (see dom.ts whileShown).
+interface Route {
+  title: string
+  render: (params: string[]) => HTMLElement
+}
+
+const routes: Record<string, Route> = {
+  overview: { title: 'Overview', render: () => renderOverview(session!) },
+  things: { title: 'Things', render: renderThings },
+  certificates: { title: 'Certificates', render: renderCertificates },
+  policies: { title: 'Policies', render: renderPolicies },
+  shadows: { title: 'Shadows', render: renderShadows },
+  rules: { title: 'Rules', render: renderRules },
+  mqtt: {
     title: 'MQTT test client',
     render: () => (mqttPage ??= new MQTTClientPage(sessionLost)).element,
   },
 }
 
+// parseHash splits #/PAGE/A/B into the route and its decoded parameters.
+function parseHash(hash: string): { route: Route | undefined; name: string; params: string[] } {
+  const parts = hash.replace(/^#\/?/, '').split('/')
+  const name = parts[0] ?? ''
+  const params = parts.slice(1).map((p) => {
+    try {
+      return decodeURIComponent(p)
+    } catch {
+      return p
+    }
+  })
+  return { route: Object.hasOwn(routes, name) ? routes[name] : undefined, name, params }
+}
+
 function show(el: HTMLElement, title: string): void {
   main.replaceChildren(el)
   document.title = `${title} · hob console`
+  const page = parseHash(location.hash).name
   for (const a of nav.querySelectorAll('a')) {
-    if (a.getAttribute('href') === location.hash) a.setAttribute('aria-current', 'page')
+    if (a.getAttribute('href') === `#/${page}`) a.setAttribute('aria-current', 'page')
     else a.removeAttribute('aria-current')
   }
   main.focus()
@@ -41,12 +74,12 @@ function route(): void {
     signedOut(null)
     return
   }
-  const r = routes[location.hash]
+  const { route: r, params } = parseHash(location.hash)
   if (!r) {
     location.replace('#/overview')
     return // hashchange renders it
   }
-  show(r.render(), r.title)
+  show(r.render(params), r.title)
 }
 
 function signedIn(s: Session): void {
@@ -54,7 +87,7 @@ function signedIn(s: Session): void {
   nav.hidden = false
   who.hidden = false
   whoName.textContent = s.name ? `${s.name} (${s.accessKeyId})` : s.accessKeyId
-  if (!routes[location.hash]) location.replace('#/overview')
+  if (!parseHash(location.hash).route) location.replace('#/overview')
   route()
 }
 
@@ -88,6 +121,7 @@ signOutButton.addEventListener('click', async () => {
 })
 
 window.addEventListener('hashchange', route)
+onSessionLost(sessionLost)
 
 async function start(): Promise<void> {
   try {

@@ -1,0 +1,231 @@
+// A certificate's page (#/certificates/ID): status and validity, status
+// changes and deletion, the things and policies attached to it.
+import { iot } from './api'
+import { field, h, showError } from './dom'
+import { type CertificateSummary, certificateActions, short, statusBadge } from './certificates-actions'
+import {
+  Pager,
+  confirmDelete,
+  download,
+  errorSlot,
+  iotPrincipal,
+  row,
+  say,
+  seg,
+  statusLine,
+  table,
+  text,
+  when,
+} from './things-shared'
+
+interface CertificateDescription extends CertificateSummary {
+  caCertificateId?: string
+  certificatePem: string
+  lastModifiedDate?: number
+  validity?: { notBefore?: number; notAfter?: number }
+}
+
+export function renderCertificate(id: string): HTMLElement {
+  const page = h(
+    'div',
+    { class: 'certificates certificate-detail' },
+    h('a', { href: '#/certificates', class: 'hob-back' }, '← All certificates'),
+    h('h1', {}, `Certificate ${short(id)}`),
+    h('p', { class: 'status', role: 'status' }, 'Loading…'),
+  )
+  void load(page, id)
+  return page
+}
+
+async function load(page: HTMLElement, id: string, notice = ''): Promise<void> {
+  let c: CertificateDescription
+  try {
+    c = (await iot<{ certificateDescription: CertificateDescription }>('GET', `/certificates/${seg(id)}`))
+      .certificateDescription
+  } catch (e) {
+    page.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, text(e)))
+    return
+  }
+  const status = statusLine()
+  status.textContent = notice
+  const pem = h('button', { type: 'button', class: 'small' }, 'Download PEM')
+  pem.addEventListener('click', () => download(`${c.certificateId}-certificate.pem.crt`, c.certificatePem))
+  page.replaceChildren(
+    h('a', { href: '#/certificates', class: 'hob-back' }, '← All certificates'),
+    h('h1', {}, `Certificate ${short(c.certificateId)}`),
+    status,
+    h(
+      'section',
+      { class: 'card', 'aria-label': 'Certificate details' },
+      h(
+        'dl',
+        { class: 'hob-facts' },
+        h('dt', {}, 'Status'),
+        h('dd', {}, statusBadge(c.status)),
+        h('dt', {}, 'Id'),
+        h('dd', {}, h('code', {}, c.certificateId)),
+        h('dt', {}, 'ARN'),
+        h('dd', {}, h('code', {}, c.certificateArn)),
+        h('dt', {}, 'Created'),
+        h('dd', {}, when(c.creationDate)),
+        h('dt', {}, 'Valid'),
+        h('dd', {}, when(c.validity?.notBefore), ' to ', when(c.validity?.notAfter)),
+        h('dt', {}, 'Certificate'),
+        h('dd', {}, pem),
+        c.caCertificateId ? h('dt', {}, 'CA certificate') : null,
+        c.caCertificateId ? h('dd', {}, h('code', {}, c.caCertificateId)) : null,
+      ),
+      certificateActions(
+        c,
+        (s) => load(page, id, `The certificate is now ${s}.`),
+        () => {
+          location.hash = '#/certificates'
+        },
+      ),
+    ),
+    h('div', { class: 'cols' }, thingsCard(c.certificateArn, status), policiesCard(c.certificateArn, status)),
+  )
+}
+
+// thingsCard lists the things the certificate is attached to
+// (ListPrincipalThings), with Detach, and attaches it to a thing.
+function thingsCard(arn: string, status: HTMLElement): HTMLElement {
+  const body = h('div')
+  const loadError = errorSlot()
+  const pager = new Pager('things', async (token) => {
+    const q = new URLSearchParams({ maxResults: '25' })
+    if (token) q.set('nextToken', token)
+    try {
+      const out = await iotPrincipal<{ things: string[]; nextToken?: string }>('GET', `/principals/things?${q}`, arn)
+      loadError.show(null)
+      const rows = (out.things ?? []).map((t) =>
+        row(
+          h('a', { href: `#/things/${seg(t)}` }, t),
+          confirmDelete(
+            `from thing ${t}`,
+            async () => {
+              await iotPrincipal('DELETE', `/things/${seg(t)}/principals`, arn)
+              say(status, `Detached the certificate from ${t}.`)
+              await pager.first()
+            },
+            'Detach',
+          ),
+        ),
+      )
+      body.replaceChildren(table('Things', ['Thing', 'Actions'], rows, 'Not attached to any thing.'))
+      return out.nextToken
+    } catch (e) {
+      loadError.show(text(e))
+      throw e
+    }
+  })
+  const thing = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' })
+  const attach = h('button', { type: 'submit' }, 'Attach to thing')
+  const form = h('form', { novalidate: true }, h('div', { class: 'row' }, field('cert-attach-thing', 'Thing name', thing), attach))
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    showError('cert-attach-thing', null)
+    const name = thing.value.trim()
+    if (!name) {
+      showError('cert-attach-thing', 'Enter the name of a thing.')
+      thing.focus()
+      return
+    }
+    attach.disabled = true
+    try {
+      await iotPrincipal('PUT', `/things/${seg(name)}/principals`, arn)
+      thing.value = ''
+      say(status, `Attached the certificate to ${name}.`)
+      await pager.first()
+    } catch (e) {
+      showError('cert-attach-thing', text(e))
+      thing.focus()
+    } finally {
+      attach.disabled = false
+    }
+  })
+  void pager.first()
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'cert-things-title' },
+    h('h2', { id: 'cert-things-title' }, 'Things'),
+    loadError.el,
+    body,
+    pager.element,
+    form,
+  )
+}
+
+// policiesCard lists the policies attached to the certificate
+// (ListAttachedPolicies), with Detach, and attaches one (AttachPolicy).
+function policiesCard(arn: string, status: HTMLElement): HTMLElement {
+  const body = h('div')
+  const loadError = errorSlot()
+  const pager = new Pager('policies', async (marker) => {
+    const q = new URLSearchParams({ pageSize: '25' })
+    if (marker) q.set('marker', marker)
+    try {
+      const out = await iot<{ policies: { policyName: string }[]; nextMarker?: string }>(
+        'POST',
+        `/attached-policies/${seg(arn)}?${q}`,
+      )
+      loadError.show(null)
+      const rows = (out.policies ?? []).map((p) =>
+        row(
+          h('a', { href: `#/policies/${seg(p.policyName)}` }, p.policyName),
+          confirmDelete(
+            `policy ${p.policyName}`,
+            async () => {
+              await iot('POST', `/target-policies/${seg(p.policyName)}`, { target: arn })
+              say(status, `Detached policy ${p.policyName}.`)
+              await pager.first()
+            },
+            'Detach',
+          ),
+        ),
+      )
+      body.replaceChildren(table('Policies', ['Policy', 'Actions'], rows, 'No policy is attached.'))
+      return out.nextMarker
+    } catch (e) {
+      loadError.show(text(e))
+      throw e
+    }
+  })
+  const choice = h('select', {}, h('option', { value: '' }, 'Choose a policy…'))
+  void iot<{ policies: { policyName: string }[] }>('GET', '/policies?pageSize=250')
+    .then((out) => choice.append(...out.policies.map((p) => h('option', { value: p.policyName }, p.policyName))))
+    .catch((e) => showError('cert-attach-policy', text(e)))
+  const attach = h('button', { type: 'submit' }, 'Attach policy')
+  const form = h('form', { novalidate: true }, h('div', { class: 'row' }, field('cert-attach-policy', 'Policy', choice), attach))
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    showError('cert-attach-policy', null)
+    if (!choice.value) {
+      showError('cert-attach-policy', 'Choose a policy.')
+      choice.focus()
+      return
+    }
+    attach.disabled = true
+    try {
+      await iot('PUT', `/target-policies/${seg(choice.value)}`, { target: arn })
+      say(status, `Attached policy ${choice.value}.`)
+      choice.value = ''
+      await pager.first()
+    } catch (e) {
+      showError('cert-attach-policy', text(e))
+      choice.focus()
+    } finally {
+      attach.disabled = false
+    }
+  })
+  void pager.first()
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'cert-policies-title' },
+    h('h2', { id: 'cert-policies-title' }, 'Policies'),
+    loadError.el,
+    body,
+    pager.element,
+    form,
+  )
+}
