@@ -20,6 +20,7 @@ import (
 	"github.com/hob-iot/hob/internal/api"
 	"github.com/hob-iot/hob/internal/auth"
 	"github.com/hob-iot/hob/internal/broker"
+	"github.com/hob-iot/hob/internal/bus"
 	"github.com/hob-iot/hob/internal/config"
 	"github.com/hob-iot/hob/internal/console"
 	"github.com/hob-iot/hob/internal/iot"
@@ -40,6 +41,11 @@ type App struct {
 	broker  *broker.Server
 	shadow  *shadowUnit               // the Device Shadow service on the broker
 	rules   atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
+	// node is this node's link to the other nodes of a cluster; nil for a
+	// single node. clusterBroker is the broker once it exists, for the
+	// messages other nodes send (cluster.go).
+	node          *bus.Node
+	clusterBroker atomic.Pointer[broker.Server]
 	// consoleEvents are the newest lifecycle events, for the console.
 	consoleEvents *console.EventLog
 	mqttLn        net.Listener
@@ -61,11 +67,11 @@ type App struct {
 // creates the CA, server certificate and admin key, and binds the
 // listeners, so that a configuration or port problem fails here, before
 // Run. The caller must Close the App.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, log: log}
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
+	a := &App{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {
-			a.Close()
+			a.Close() // the returns below set the result to nil, not a
 		}
 	}()
 	if err := a.openState(ctx); err != nil {
@@ -104,8 +110,11 @@ func (a *App) openState(ctx context.Context) error {
 		a.newAdmin = &admin
 	}
 	account := iot.Account{Partition: "aws", Region: a.cfg.Region, ID: a.cfg.AccountID}
-	reg, devs := newRegistryAndDevices(st, account, a.ca, a.log, nil, a.reloadRules)
+	reg, devs := newRegistryAndDevices(st, account, a.ca, a.log, nil, a.reloadRules, a.broadcastChange)
 	a.devices = devs
+	if err := a.openCluster(ctx); err != nil {
+		return err
+	}
 	if err := a.openBroker(account); err != nil {
 		return err
 	}
@@ -240,6 +249,9 @@ func (a *App) Close() error {
 		errs = append(errs, a.broker.Close())
 	}
 	errs = append(errs, closeRules(&a.rules), a.shadow.Close())
+	if a.node != nil {
+		errs = append(errs, a.node.Close())
+	}
 	if a.ca != nil {
 		errs = append(errs, a.ca.Close())
 	}

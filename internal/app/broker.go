@@ -32,11 +32,17 @@ func (a *App) openBroker(account iot.Account) error {
 	cfg.MaxConnectsPerSecond = a.cfg.MQTTMaxConnectsPerSecond
 	cfg.MaxPublishesPerSecond = a.cfg.MQTTMaxPublishesPerSecond
 	cfg.MaxPublishBytesPerSecond = a.cfg.MQTTMaxPublishBytesPerSecond
+	if a.node != nil { // a nil *bus.Node in the interface would not be nil
+		cfg.Cluster, cfg.NodeID = a.node, a.node.ID()
+	}
 	b, err := broker.New(cfg, brokerAuthorizer{devs: a.devices, account: account, devPolicy: devPolicy}, a.st, a.log)
 	if err != nil {
 		return fmt.Errorf("app: starting the broker: %w", err)
 	}
 	a.broker = b
+	if a.node != nil {
+		a.clusterBroker.Store(b)
+	}
 	a.devices.OnDeactivated(b.DisconnectPrincipal)
 	a.metricSources = append(a.metricSources, brokerMetrics{b})
 	return nil

@@ -18,17 +18,21 @@ import (
 // Tests use it to get exactly hob's wiring.
 func NewRegistryAndDevices(st store.Store, account iot.Account, issuer registry.CertIssuer,
 	log *slog.Logger, now func() time.Time) (*registry.Registry, *auth.Devices) {
-	return newRegistryAndDevices(st, account, issuer, log, now, nil)
+	return newRegistryAndDevices(st, account, issuer, log, now, nil, nil)
 }
 
 // newRegistryAndDevices is NewRegistryAndDevices that also calls onRules,
 // when set, after each committed topic-rule change, in place of the
-// authorizer, which topic rules do not concern.
+// authorizer, which topic rules do not concern; and then after, when set,
+// with every change (a cluster's node tells the others).
 func newRegistryAndDevices(st store.Store, account iot.Account, issuer registry.CertIssuer,
-	log *slog.Logger, now func() time.Time, onRules func()) (*registry.Registry, *auth.Devices) {
+	log *slog.Logger, now func() time.Time, onRules func(), after func(registry.Change)) (*registry.Registry, *auth.Devices) {
 	var devs *auth.Devices
 	reg := registry.New(st, account, issuer, registry.Options{Now: now,
 		OnChange: func(c registry.Change) {
+			if after != nil {
+				defer after(c)
+			}
 			if c.Kind == registry.ChangeTopicRules {
 				if onRules != nil {
 					onRules()

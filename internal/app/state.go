@@ -77,9 +77,17 @@ func (a *App) healthHandler() http.Handler {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
+		if a.node != nil {
+			a.serveClusterHealth(w)
+			return
+		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /metrics", telemetry.Handler(telemetry.NewRegistry(a.metricSources...)))
+	reg := telemetry.NewRegistry(a.metricSources...)
+	if a.node != nil {
+		reg = telemetry.NewNodeRegistry(a.node.ID(), a.metricSources...)
+	}
+	mux.Handle("GET /metrics", telemetry.Handler(reg))
 	return mux
 }
 

@@ -13,6 +13,11 @@ import (
 // holds AWS IoT Core's defaults (spec §4.11), and change what differs;
 // New rejects a Config that Validate rejects.
 type Config struct {
+	// Cluster connects the broker to the other nodes of a hob cluster
+	// (cluster.go); nil for a single node. NodeID names this node in
+	// lifecycle events (empty: not said).
+	Cluster Cluster
+	NodeID  string
 	// Account names the partition, region and account of the resource
 	// ARNs the broker asks principals about: client/{id}, topic/{name},
 	// topicfilter/{filter} (spec §2.2).

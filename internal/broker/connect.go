@@ -46,6 +46,9 @@ func (c *conn) connect(ctx context.Context) *cause {
 	if cs := c.authenticate(ctx, &p); cs != nil {
 		return cs
 	}
+	if cs := c.claim(ctx); cs != nil {
+		return cs
+	}
 	ack := c.configure(&p)
 	s.attach(c, &p, ack)
 	s.eventConnected(c)

@@ -88,6 +88,9 @@ func (s *Server) Publish(ctx context.Context, m *Message) error {
 		if !s.storeRetained(m, &d) {
 			return fmt.Errorf("broker: publish: the retained message limit (%d) is reached", s.cfg.MaxRetained)
 		}
+		if s.clustered() {
+			s.shareRetained(m)
+		}
 	}
 	s.route(m, &d)
 	return d.wait()

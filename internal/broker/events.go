@@ -34,6 +34,9 @@ type lifecycleEvent struct {
 	ClientInitiatedDisconnect *bool    `json:"clientInitiatedDisconnect,omitempty"`
 	DisconnectReason          string   `json:"disconnectReason,omitempty"`
 	Topics                    []string `json:"topics,omitempty"`
+	// NodeID names the hob node of a cluster that saw the event (not in
+	// AWS's events; docs/compat.md). Absent on a single node.
+	NodeID string `json:"nodeId,omitempty"`
 }
 
 // eventsFor reports whether a client id gets lifecycle events: AWS sends
@@ -44,7 +47,7 @@ func eventsFor(clientID string) bool {
 
 func (c *conn) event(kind string) lifecycleEvent {
 	return lifecycleEvent{ClientID: c.clientID, Timestamp: time.Now().UnixMilli(), EventType: kind,
-		SessionIdentifier: c.sessionID, PrincipalIdentifier: principalIdentifier(c.principalID)}
+		SessionIdentifier: c.sessionID, PrincipalIdentifier: principalIdentifier(c.principalID), NodeID: c.srv.cfg.NodeID}
 }
 
 // principalIdentifier is the principal as lifecycle events name it: the

@@ -45,6 +45,9 @@ type Message struct {
 
 	arn  string   // topic/{Topic} ARN, for iot:Receive
 	from *session // the publisher's session, for No Local; nil in-process
+	// remote marks a message another node forwarded (cluster.go): it is
+	// delivered here, not consumed or forwarded again.
+	remote bool
 }
 
 // maxMessageExpiry is AWS's longest Message Expiry Interval: 7 days

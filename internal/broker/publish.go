@@ -48,6 +48,9 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 	if m.Retain && !s.storeRetained(m, &d) {
 		return c.refusePublish(p, packet.QuotaExceeded, reasonThrottled, "the retained message limit is reached")
 	}
+	if m.Retain && s.clustered() {
+		s.shareRetained(m)
+	}
 	if p.QoS == packet.QoS2 && !c.sess.markInbound(p.PacketID, s.cfg.MaxInflight, &d) {
 		s.stats.protocol.Add(1)
 		return causeProtocol(packet.ReceiveMaximumExceeded, "more than %d QoS 2 messages unreleased", s.cfg.MaxInflight)

@@ -61,7 +61,12 @@ func (s *Server) route(m *Message, d *durable) int {
 	}
 	clear(hits)
 	rb.hits = hits[:0]
-	s.consume(m, rb)
+	if !m.remote {
+		s.consume(m, rb)
+		if s.clustered() {
+			s.forward(m, d)
+		}
+	}
 	routeBufs.Put(rb)
 	return n
 }

@@ -113,6 +113,12 @@ func (s *Server) restore(ctx context.Context) error {
 			}
 		}
 		out := map[string]qos2Out{}
+		if s.clustered() {
+			// Sessions belong to the node that claims their client id,
+			// which loads them when the client connects (cluster.go).
+			scan(tableRetained, func(r store.Record) error { return s.restoreRetained(r, now, &stale) })
+			return nil
+		}
 		scan(tableSessions, func(r store.Record) error { return s.restoreSession(r, now, &stale) })
 		scan(tableQoS2Out, func(r store.Record) error { return restoreQoS2Out(r, out, &stale) })
 		scan(tableQueue, func(r store.Record) error { return s.restoreQueued(r, out, &stale) })
@@ -167,6 +173,7 @@ func (s *Server) restoreSession(r store.Record, now time.Time, stale *[]persistO
 		if _, err := s.subs.Subscribe(sr.Filter, ss, o); err != nil {
 			continue
 		}
+		s.subscribed(sr.Filter)
 		ss.subs[sr.Filter] = o
 	}
 	s.sessions[r.Key] = ss

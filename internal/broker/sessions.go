@@ -168,7 +168,9 @@ func (s *Server) endSessionLocked(ss *session) (cleanup func()) {
 	return func() {
 		for f := range subs {
 			s.subs.Unsubscribe(f, ss)
+			s.unsubscribed(f)
 		}
+		s.releaseOwnership(ss.clientID)
 		if w != nil {
 			s.publishWill(ss, w)
 		}

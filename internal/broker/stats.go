@@ -53,17 +53,25 @@ type Stats struct {
 	// Parked is how many connections are idle without goroutines now
 	// (Config.IdleAfter; park.go).
 	Parked int64
+
+	// Cluster traffic (Config.Cluster): messages other nodes forwarded
+	// here, forwards that failed, and messages from the cluster that did
+	// not decode.
+	ClusterReceived      uint64
+	ClusterForwardFailed uint64
+	ClusterBadMessages   uint64
 }
 
 // counters holds the live values behind Stats.
 type counters struct {
-	connections, sessions, retained                          atomic.Int64
-	connectionsTotal, connectsRefused                        atomic.Uint64
-	msgsIn, bytesIn, msgsOut, bytesOut                       [3]atomic.Uint64
-	dropQueue, dropSession, dropExpired, dropLarge, dropOffl atomic.Uint64
-	authFail, denyConnect, denyPublish, denySub, denyRecv    atomic.Uint64
-	protocol, keepAlive, takeovers, storeErrors              atomic.Uint64
-	badPayload, throttledConnects, throttledPublishes        atomic.Uint64
+	connections, sessions, retained                           atomic.Int64
+	connectionsTotal, connectsRefused                         atomic.Uint64
+	msgsIn, bytesIn, msgsOut, bytesOut                        [3]atomic.Uint64
+	dropQueue, dropSession, dropExpired, dropLarge, dropOffl  atomic.Uint64
+	authFail, denyConnect, denyPublish, denySub, denyRecv     atomic.Uint64
+	protocol, keepAlive, takeovers, storeErrors               atomic.Uint64
+	badPayload, throttledConnects, throttledPublishes         atomic.Uint64
+	clusterReceived, clusterForwardFailed, clusterBadMessages atomic.Uint64
 }
 
 // in counts one received PUBLISH of n bytes.
@@ -90,7 +98,8 @@ func (s *Server) Stats() Stats {
 		DeniedSubscribe: c.denySub.Load(), DeniedReceive: c.denyRecv.Load(), ProtocolErrors: c.protocol.Load(),
 		KeepAliveTimeout: c.keepAlive.Load(), Takeovers: c.takeovers.Load(), StoreErrors: c.storeErrors.Load(),
 		PayloadFormatInvalid: c.badPayload.Load(), ThrottledConnects: c.throttledConnects.Load(),
-		ThrottledPublishes: c.throttledPublishes.Load(),
+		ThrottledPublishes: c.throttledPublishes.Load(), ClusterReceived: c.clusterReceived.Load(),
+		ClusterForwardFailed: c.clusterForwardFailed.Load(), ClusterBadMessages: c.clusterBadMessages.Load(),
 	}
 	st.Queued, st.Inflight = s.queueDepths()
 	st.Parked = int64(s.poller.count())

@@ -90,6 +90,9 @@ func (c *conn) subscribeOne(i int, sub packet.Subscription, subID []uint32, send
 	if err != nil {
 		return packet.TopicFilterInvalid, nil
 	}
+	if !replaced {
+		s.subscribed(sub.Filter)
+	}
 	c.sess.recordSub(sub.Filter, opts)
 	if m := s.retainedFor(sub.Filter); m != nil && !shared && wantRetained(opts.rh, replaced) {
 		*sends = append(*sends, retainedSend{m: m, qos: min(m.QoS, granted), opts: opts})
@@ -147,6 +150,7 @@ func (c *conn) onUnsubscribe(p *packet.Unsubscribe) *cause {
 		case topic.ValidateFilter(f, c.srv.cfg.Limits) != nil:
 			codes[i] = packet.TopicFilterInvalid
 		case c.srv.subs.Unsubscribe(f, c.sess):
+			c.srv.unsubscribed(f)
 			c.sess.forgetSub(f)
 			topics = append(topics, f)
 		default:

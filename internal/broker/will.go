@@ -56,6 +56,9 @@ func (s *Server) publishWill(ss *session, w *will) {
 	if m.Retain && !s.storeRetained(m, nil) {
 		m.Retain = false
 	}
+	if m.Retain && s.clustered() {
+		s.shareRetained(m)
+	}
 	s.route(m, nil)
 }
 

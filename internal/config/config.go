@@ -53,6 +53,22 @@ type Config struct {
 	RulesAWSRegion     string        // region of the AWS service actions ("" = Region)
 	RulesAWSEndpoint   string        // one endpoint for every AWS service action (LocalStack, moto); "" = AWS
 	RulesHTTPCAFile    string        // PEM roots the http action trusts besides the system's
+
+	// Scale-out (docs/cluster.md): nodes share a PostgreSQL store and NATS,
+	// either an external NATS cluster (Cluster) or the nodes' embedded NATS
+	// servers joined over routes (ClusterListen, ClusterRoutes).
+	Cluster       []string // external NATS server URLs (nats://host:4222)
+	ClusterListen string   // host:port of the embedded NATS server's route listener
+	ClusterRoutes []string // route URLs of the other nodes' embedded NATS servers (nats://host:port)
+	NodeID        string   // this node's name in the cluster ("" = derived from the host name and MQTT port)
+	// ClusterReplicas is how many NATS servers keep the client-id owner
+	// bucket (0: up to 3 of the embedded servers; 1 with external NATS).
+	ClusterReplicas int
+}
+
+// Clustered reports whether c makes hob a node of a cluster.
+func (c *Config) Clustered() bool {
+	return len(c.Cluster) > 0 || c.ClusterListen != "" || len(c.ClusterRoutes) > 0
 }
 
 // Default returns the configuration used where nothing else is said. It

@@ -62,6 +62,20 @@ var options = []option{
 		set: func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return },
 		get: func(c *Config) string { return c.ShutdownTimeout.String() }},
 
+	// Scale-out (docs/cluster.md).
+	{name: "cluster", usage: "join a cluster through these external NATS servers, comma-separated (nats://host:4222,...); needs a postgres:// store",
+		set: func(c *Config, v string) error { c.Cluster = splitList(v); return nil },
+		get: func(c *Config) string { return strings.Join(c.Cluster, ",") }},
+	str("cluster-listen", "join a cluster with hob's embedded NATS server listening for routes on this host:port (no external NATS needed); needs a postgres:// store",
+		func(c *Config) *string { return &c.ClusterListen }),
+	{name: "cluster-routes", usage: "with --cluster-listen: the other nodes' route addresses, comma-separated (nats://host:port,...)",
+		set: func(c *Config, v string) error { c.ClusterRoutes = splitList(v); return nil },
+		get: func(c *Config) string { return strings.Join(c.ClusterRoutes, ",") }},
+	intOpt("cluster-replicas", "NATS servers that keep the cluster's client-id owners (default 0: up to 3 embedded servers, 1 with --cluster; set 3 for a 3-server NATS cluster)",
+		func(c *Config) *int { return &c.ClusterReplicas }),
+	str("node-id", "this node's name in a cluster: letters, digits, - and _ (default: derived from the host name and MQTT port)",
+		func(c *Config) *string { return &c.NodeID }),
+
 	// MQTT broker limits (spec §4.3, §4.11); 0 turns one off.
 	intOpt("mqtt-max-filters-per-subscribe", "most topic filters in one SUBSCRIBE; more are refused with Quota exceeded (AWS: 8; 0: no limit)",
 		func(c *Config) *int { return &c.MQTTMaxFiltersPerSubscribe }),

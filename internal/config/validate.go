@@ -27,6 +27,7 @@ func (c *Config) Validate() []string {
 	if err := checkStore(c.Store); err != nil {
 		add("store", "%v", err)
 	}
+	c.validateCluster(add)
 	for _, h := range c.Hostnames {
 		if strings.ContainsAny(h, " /:") && net.ParseIP(h) == nil {
 			add("hostname", "%q is not a host name or IP address", h)
@@ -187,5 +188,41 @@ func (c *Config) bindLoopbackInDev() {
 			_, port, _ := net.SplitHostPort(*addr)
 			*addr = net.JoinHostPort("127.0.0.1", port)
 		}
+	}
+}
+
+// nodeIDRe is what a node id may be: it names NATS subjects and servers.
+var nodeIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// validateCluster checks the scale-out settings: a cluster shares one
+// PostgreSQL store, and either external NATS or embedded routes.
+func (c *Config) validateCluster(add func(key, format string, args ...any)) {
+	if !c.Clustered() {
+		return
+	}
+	if !strings.HasPrefix(c.Store, "postgres://") && !strings.HasPrefix(c.Store, "postgresql://") {
+		add("store", "a cluster needs a shared postgres:// store; %q is one node's", redactURL(c.Store))
+	}
+	if len(c.Cluster) > 0 && (c.ClusterListen != "" || len(c.ClusterRoutes) > 0) {
+		add("cluster", "use either external NATS (--cluster) or embedded routes (--cluster-listen, --cluster-routes), not both")
+	}
+	if len(c.ClusterRoutes) > 0 && c.ClusterListen == "" {
+		add("cluster-routes", "needs --cluster-listen, the address this node's routes listen on")
+	}
+	if c.ClusterListen != "" {
+		if err := checkAddr(c.ClusterListen); err != nil {
+			add("cluster-listen", "%v", err)
+		}
+	}
+	for _, u := range append(append([]string{}, c.Cluster...), c.ClusterRoutes...) {
+		if pu, err := url.Parse(u); err != nil || pu.Scheme != "nats" || pu.Host == "" {
+			add("cluster", "%q is not a nats://host:port URL", redactURL(u))
+		}
+	}
+	if c.ClusterReplicas < 0 || c.ClusterReplicas > 5 {
+		add("cluster-replicas", "%d must be from 0 to 5", c.ClusterReplicas)
+	}
+	if c.NodeID != "" && !nodeIDRe.MatchString(c.NodeID) {
+		add("node-id", "%q may hold only letters, digits, - and _ (at most 64)", c.NodeID)
 	}
 }

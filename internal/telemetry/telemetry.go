@@ -54,6 +54,18 @@ func NewRegistry(sources ...Source) *prometheus.Registry {
 	return reg
 }
 
+// NewNodeRegistry is NewRegistry with the label node=id on every metric,
+// for a node of a cluster (docs/cluster.md).
+func NewNodeRegistry(id string, sources ...Source) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	wrapped := prometheus.WrapRegistererWith(prometheus.Labels{"node": id}, reg)
+	wrapped.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, s := range sources {
+		wrapped.MustRegister(sourceCollector{s})
+	}
+	return reg
+}
+
 // Handler serves reg in Prometheus's exposition format.
 func Handler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})

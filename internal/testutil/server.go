@@ -49,6 +49,25 @@ func WithConfig(f func(*config.Config)) Option {
 // StartServer starts hob in-process and stops it when the test ends.
 func StartServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	cfg := testConfig(t)
+	for _, o := range opts {
+		o(&cfg, t)
+	}
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatalf("testutil: starting hob: %v", err)
+	}
+	s := runApp(t, a, cfg)
+	if s.AccessKeyID == "" {
+		t.Fatal("testutil: hob did not create an admin key on first start")
+	}
+	return s
+}
+
+// testConfig is hob's configuration for a test: loopback listeners on
+// free ports, a fresh data folder, warnings only.
+func testConfig(t testing.TB) config.Config {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.HTTPSAddr = "127.0.0.1:0"
@@ -56,16 +75,14 @@ func StartServer(t testing.TB, opts ...Option) *Server {
 	cfg.MQTTAddr = "127.0.0.1:0"
 	cfg.DevMQTTAddr = "127.0.0.1:0"
 	cfg.LogLevel = "warn"
-	for _, o := range opts {
-		o(&cfg, t)
-	}
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return cfg
+}
+
+// runApp runs a built hob until the test ends, and describes it; the
+// access key is the admin key a first start created, if it did.
+func runApp(t testing.TB, a *app.App, cfg config.Config) *Server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log)
-	if err != nil {
-		cancel()
-		t.Fatalf("testutil: starting hob: %v", err)
-	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	t.Cleanup(func() {
@@ -76,9 +93,6 @@ func StartServer(t testing.TB, opts ...Option) *Server {
 		a.Close()
 	})
 	b := a.Banner()
-	if b.AccessKeyID == "" {
-		t.Fatal("testutil: hob did not create an admin key on first start")
-	}
 	return &Server{
 		URL: "https://" + a.HTTPSAddr().String(), CAFile: b.CAFile,
 		AccessKeyID: b.AccessKeyID, SecretAccessKey: b.SecretKey,

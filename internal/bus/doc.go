@@ -1,0 +1,66 @@
+// Package bus connects hob nodes that share one PostgreSQL store into a
+// cluster over NATS (spec scaleout.md §3.1, ARCHITECTURE.md "Scale-out"):
+// it forwards MQTT messages to the nodes with interest in them, spreads
+// retained-message changes and cache invalidations, decides which node
+// owns each client id, and tracks which nodes are alive. It knows nothing
+// of MQTT sessions or the store: the node on top implements Handler.
+//
+// # Basics
+//
+// Start joins a node to the bus in one of three modes (Config): connected
+// to external NATS servers by URL (the recommended scale-out), running an
+// embedded server that clusters with the other nodes' over NATS routes,
+// or running an embedded server alone (DontListen, in-process connection:
+// a single node that opens no port). The node's methods are the same in
+// every mode. Close leaves the bus; Healthy says whether the node is
+// connected.
+//
+// Messages. Forward publishes a message on its topic's subject (Subject);
+// Interest and NoInterest keep, ref-counted, the subscriptions of this
+// node's filters (FilterSubjects), so NATS sends a message only to nodes
+// with interest, and the Handler's DeliverRemote delivers it there. A node
+// never gets its own messages back (NoEcho; a header names the origin).
+// Several matching filters do not make several deliveries: each forwarded
+// message carries its origin's run and sequence number, and the receiver
+// drops the copies (see dedup).
+//
+// Retained and Broadcast reach every other node (ApplyRetained,
+// Invalidate), heartbeats on "hob.hb" make Members, and Claim and Release
+// keep the owner of each client id in the JetStream KV bucket hob_owners,
+// by compare-and-swap, asking the previous owner to Surrender first.
+//
+// # Subjects
+//
+//	hob.m.<levels>              messages on topics not starting with '$'
+//	hob.s.<levels>              messages on '$' topics ($aws/...)
+//	hob.retained                retained-message changes
+//	hob.inv.<kind>              Broadcast
+//	hob.hb                      heartbeats
+//	hob.node.<id>.surrender     Claim's request to the owning node
+//	$KV.hob_owners.<sha256>     client-id owners
+//
+// The topic-to-subject mapping is injective, unlike nats-server's own MQTT
+// mapping (which lets '*' and '>' through, spec §1.4): no topic widens a
+// subscription. '$' topics have their own prefix so that the filters `#`
+// and `+/...` do not receive them [MQTT-4.7.2-1].
+//
+// # Caveats
+//
+//   - Core NATS delivers at most once: a message forwarded while a node
+//     is disconnected is lost for it. Forward with flush only proves the
+//     server has the message. The store is the record of retained
+//     messages and sessions; the bus only spreads changes.
+//   - FilterSubjects follows MQTT's `a/#` (which matches `a`); AWS IoT's
+//     `a/#` does not, so the receiving node's own matching must decide
+//     (the broker matches every delivery against its subscriptions anyway).
+//   - A shared subscription is interest in its inner filter, so each node
+//     with a member of the group delivers the message to one of its
+//     members: one delivery per node, not per cluster.
+//   - Messages on hob.m and hob.s without hob's headers (e.g. published by
+//     a plain NATS client) are dropped and counted in Stats.Dropped.
+//   - An embedded clustered node's Start waits for a JetStream quorum, so
+//     peers must start together; its KV replicas default to
+//     min(3, number of servers in Routes).
+//   - With external servers, the KV bucket uses 1 replica unless
+//     Config.Replicas says otherwise: set it to 3 for a 3-server cluster.
+package bus

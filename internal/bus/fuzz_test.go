@@ -1,0 +1,90 @@
+package bus
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hob-iot/hob/internal/topic"
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// FuzzSubject checks that Subject is injective (subjectTopic inverts it,
+// and only accepts its results), that its subjects are literal and free
+// of whitespace, and that two different topics get different subjects.
+func FuzzSubject(f *testing.F) {
+	for _, tc := range subjectCases {
+		f.Add(tc.topic, tc.subject)
+	}
+	f.Add("a.b", "a%2Eb")
+	f.Add("a/b", "a.b")
+	f.Add("", "/")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		checkSubject(t, a)
+		if a != b && Subject(a) == Subject(b) {
+			t.Fatalf("Subject(%q) == Subject(%q) == %q", a, b, Subject(a))
+		}
+		if name, err := subjectTopic(b); err == nil && Subject(name) != b {
+			t.Fatalf("subjectTopic(%q) = %q, whose subject is %q", b, name, Subject(name))
+		}
+	})
+}
+
+// checkSubject checks Subject(name) and its inverse.
+func checkSubject(t *testing.T, name string) {
+	t.Helper()
+	s := Subject(name)
+	if !server.IsValidPublishSubject(s) {
+		t.Fatalf("Subject(%q) = %q is not a valid literal subject", name, s)
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
+		t.Fatalf("Subject(%q) = %q has whitespace or a control byte at %d", name, s, i)
+	}
+	for _, tok := range strings.Split(s, ".") {
+		if tok == "*" || tok == ">" {
+			t.Fatalf("Subject(%q) = %q has a wildcard token", name, s)
+		}
+	}
+	back, err := subjectTopic(s)
+	if err != nil || back != name {
+		t.Fatalf("subjectTopic(Subject(%q)) = %q, %v", name, back, err)
+	}
+}
+
+// FuzzFilterSubjects checks, with nats-server's own subject matching,
+// that the subjects of a valid filter match the subject of a valid topic
+// name exactly when the filter matches the name under MQTT's semantics
+// (topic.MQTT; a shared subscription by its inner filter).
+func FuzzFilterSubjects(f *testing.F) {
+	for _, tc := range filterCases {
+		for _, s := range subjectCases {
+			f.Add(tc.filter, s.topic)
+		}
+	}
+	f.Add("#", "$SYS/x")
+	f.Add("+/+", "$aws/x")
+	f.Add("a/#", "a")
+	f.Add("a/+/#", "a/b")
+	f.Add("+", "")
+	f.Fuzz(func(t *testing.T, filter, name string) {
+		subjects := FilterSubjects(filter) // must not panic, valid or not
+		if topic.ValidateFilter(filter, topic.Limits{}) != nil || topic.ValidateName(name, topic.Limits{}) != nil {
+			return
+		}
+		inner := filter
+		if _, f, shared, err := topic.ParseShared(filter); shared && err == nil {
+			inner = f
+		}
+		subject := Subject(name)
+		got := false
+		for _, s := range subjects {
+			if !server.IsValidSubject(s) {
+				t.Fatalf("FilterSubjects(%q) has the invalid subject %q", filter, s)
+			}
+			got = got || server.SubjectMatchesFilter(subject, s)
+		}
+		if want := topic.MQTT.Match(inner, name); got != want {
+			t.Fatalf("filter %q, name %q: subjects %q match %q: %v; MQTT match: %v",
+				filter, name, subjects, subject, got, want)
+		}
+	})
+}
