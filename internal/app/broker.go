@@ -33,7 +33,7 @@ func (a *App) openBroker(account iot.Account) error {
 	cfg.MaxPublishesPerSecond = a.cfg.MQTTMaxPublishesPerSecond
 	cfg.MaxPublishBytesPerSecond = a.cfg.MQTTMaxPublishBytesPerSecond
 	if a.node != nil { // a nil *bus.Node in the interface would not be nil
-		cfg.Cluster, cfg.NodeID = a.node, a.node.ID()
+		cfg.Cluster, cfg.NodeID = clusterLink{a.node}, a.node.ID()
 	}
 	b, err := broker.New(cfg, brokerAuthorizer{devs: a.devices, account: account, devPolicy: devPolicy}, a.st, a.log)
 	if err != nil {

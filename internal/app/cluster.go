@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/bus"
 	"github.com/hob-iot/hob/internal/registry"
 )
@@ -133,7 +134,19 @@ func (h clusterHandler) Invalidate(kind string, data []byte) {
 	}
 }
 
-var _ bus.Handler = clusterHandler{}
+// clusterLink is the broker's view of the bus (broker.Cluster).
+type clusterLink struct{ *bus.Node }
+
+// Claim implements broker.Cluster.
+func (l clusterLink) Claim(ctx context.Context, clientID string) (broker.Claim, error) {
+	c, err := l.Node.Claim(ctx, clientID)
+	return broker.Claim{Previous: c.Previous, Lost: c.Lost, LastAlive: c.LastAlive}, err
+}
+
+var (
+	_ bus.Handler    = clusterHandler{}
+	_ broker.Cluster = clusterLink{}
+)
 
 // clusterHealth is /healthz's answer on a node of a cluster.
 type clusterHealth struct {

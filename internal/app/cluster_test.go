@@ -25,9 +25,25 @@ func TestCluster_EmbeddedRoutes(t *testing.T) {
 
 // The same contract with the nodes connected to one external nats-server.
 func TestCluster_ExternalNATS(t *testing.T) {
-	url := testutil.StartNATS(t)
+	url, stopNATS := testutil.StartNATS(t)
 	c := testutil.StartCluster(t, 3, testutil.ClusterNATS{External: []string{url}})
 	runClusterSuite(t, c)
+	t.Run("NATSOutage", func(t *testing.T) { testClusterNATSOutage(t, c, stopNATS) })
+}
+
+// Cut from NATS, a node fails /healthz and refuses new connections
+// instead of serving a split view.
+func testClusterNATSOutage(t *testing.T, c *testutil.Cluster, stop func()) {
+	d := provisionWithPolicy(t, c.Nodes[0], c.Nodes[0].IoT(t), "cl-outage", rulesPolicy)
+	stop()
+	node := c.Nodes[1]
+	waitFor(t, "/healthz to fail without NATS", func() bool {
+		code, body := node.Health(t)
+		return code == 503 && strings.Contains(body, `"status":"unavailable"`)
+	})
+	if _, _, err := dialAddr(t, d, node.App.MQTTAddr().String(), "cl-outage", true); err == nil {
+		t.Fatal("a node without NATS accepted a new connection")
+	}
 }
 
 func runClusterSuite(t *testing.T, c *testutil.Cluster) {
@@ -54,8 +70,19 @@ type clusterClient struct {
 
 func dialNode(t *testing.T, d device, node *testutil.Server, clientID string, clean bool) (*clusterClient, bool) {
 	t.Helper()
+	cc, present, err := dialAddr(t, d, node.App.MQTTAddr().String(), clientID, clean)
+	if err != nil {
+		t.Fatalf("connecting %s to %s: %v", clientID, node.URL, err)
+	}
+	return cc, present
+}
+
+// dialAddr connects clientID to the MQTT listener at addr; the client
+// disconnects when the test ends.
+func dialAddr(t *testing.T, d device, addr, clientID string, clean bool) (*clusterClient, bool, error) {
+	t.Helper()
 	cc := &clusterClient{got: map[string]int{}, lost: make(chan error, 1)}
-	opts := mqtt.NewClientOptions().AddBroker("ssl://" + node.App.MQTTAddr().String()).SetClientID(clientID).
+	opts := mqtt.NewClientOptions().AddBroker("ssl://" + addr).SetClientID(clientID).
 		SetTLSConfig(d.tls.Clone()).SetAutoReconnect(false).SetConnectTimeout(15 * time.Second).
 		SetProtocolVersion(4).SetCleanSession(clean).SetOrderMatters(false).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
@@ -67,11 +94,14 @@ func dialNode(t *testing.T, d device, node *testutil.Server, clientID string, cl
 		SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { cc.record(m) })
 	cc.Client = mqtt.NewClient(opts)
 	tok := cc.Connect()
-	if !tok.WaitTimeout(20*time.Second) || tok.Error() != nil {
-		t.Fatalf("connecting %s to %s: %v", clientID, node.URL, tok.Error())
+	if !tok.WaitTimeout(20 * time.Second) {
+		return nil, false, fmt.Errorf("CONNECT timed out")
+	}
+	if tok.Error() != nil {
+		return nil, false, tok.Error()
 	}
 	t.Cleanup(func() { cc.Disconnect(50) })
-	return cc, tok.(*mqtt.ConnectToken).SessionPresent()
+	return cc, tok.(*mqtt.ConnectToken).SessionPresent(), nil
 }
 
 func (cc *clusterClient) record(m mqtt.Message) {

@@ -22,9 +22,10 @@ import (
 // gets it once and every consumer sees it once, on the node it arrived at.
 type Cluster interface {
 	// Forward hands a message published on this node (data: its stored
-	// form) to the nodes with interest in topic. With flush it returns
-	// once the bus holds it, so a QoS 1 PUBACK follows the hand-over.
-	Forward(topic string, data []byte, flush bool) error
+	// form) to the nodes with interest in topic. A durable one (QoS 1
+	// and 2) is kept by the bus, for Replay, before Forward returns, so
+	// a PUBACK follows the hand-over.
+	Forward(topic string, data []byte, durable bool) error
 	// Interest says this node has one more subscription on filter;
 	// NoInterest says it has one fewer. Calls are balanced.
 	Interest(filter string)
@@ -35,11 +36,31 @@ type Cluster interface {
 	Retained(topic string, data []byte) error
 	// Claim makes this node the owner of clientID: when another node
 	// owns it, that node's connection is closed and its session made
-	// durable and given up (Surrender) before Claim returns.
-	Claim(ctx context.Context, clientID string) error
+	// durable and given up (Surrender) before Claim returns; when that
+	// node is gone, Claim says so.
+	Claim(ctx context.Context, clientID string) (Claim, error)
 	// Release gives up this node's claim on clientID once its session
 	// has ended.
 	Release(clientID string)
+	// Healthy says why this node cannot reach the others (nil: it can).
+	Healthy() error
+	// Replay calls fn with the durable messages on topics matching
+	// filters that were forwarded at or after since, in order, until it
+	// has caught up and tail has passed.
+	Replay(ctx context.Context, filters []string, since time.Time, tail time.Duration, fn func(topic string, data []byte)) error
+}
+
+// Claim is what a claim found.
+type Claim struct {
+	// Previous is the node that owned the client id before ("": none).
+	Previous string
+	// Lost says Previous is gone: it could not surrender the session,
+	// so what was forwarded to it since LastAlive may be missing from
+	// the store.
+	Lost bool
+	// LastAlive is when Previous was last heard from; for this node, its
+	// last heartbeat before it started. Zero when unknown.
+	LastAlive time.Time
 }
 
 // errNoOwnership answers a CONNECT whose client id the cluster could not
@@ -50,16 +71,16 @@ var errNoOwnership = errors.New("the cluster could not give this node the client
 func (s *Server) clustered() bool { return s.cfg.Cluster != nil }
 
 // forward hands a message published on this node to the other nodes. A
-// client's QoS 1 or 2 message is flushed, and its publisher is not
-// acknowledged (d fails) if the bus would not take it.
+// QoS 1 or 2 message is forwarded durably, and a client's is not
+// acknowledged (d fails) if the bus would not keep it.
 func (s *Server) forward(m *Message, d *durable) {
 	data := encodeStored(nil, m, m.QoS, m.Retain, nil)
-	flush := d != nil && d.push && m.QoS > 0
+	keep := m.QoS > 0
 	var w *waiter
-	if flush {
+	if keep && d != nil && d.push {
 		w = d.add()
 	}
-	err := s.cfg.Cluster.Forward(m.Topic, data, flush)
+	err := s.cfg.Cluster.Forward(m.Topic, data, keep)
 	if err != nil {
 		s.stats.clusterForwardFailed.Add(1)
 		s.log.Warn("broker: forwarding a message to the cluster failed", "topic", m.Topic, "err", err)
@@ -157,31 +178,139 @@ func (c *conn) claim(ctx context.Context) *cause {
 	if !s.clustered() {
 		return nil
 	}
+	if err := s.cfg.Cluster.Healthy(); err != nil { // no split view: refuse at once
+		return c.refuse(packet.ServerUnavailable, fmt.Sprintf("this node is cut off from its cluster: %v", err), reasonServerError)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
 	defer cancel()
-	if err := s.cfg.Cluster.Claim(ctx, c.clientID); err != nil {
+	started := time.Now()
+	claim, err := s.cfg.Cluster.Claim(ctx, c.clientID)
+	if err != nil {
 		s.log.Warn("broker: claiming a client id in the cluster failed", "clientId", c.clientID, "err", err)
 		return c.refuse(packet.ServerUnavailable, fmt.Sprintf("%v: %v", errNoOwnership, err), reasonServerError)
 	}
-	if err := s.loadSession(ctx, c.clientID); err != nil {
+	ss, err := s.loadSession(ctx, c.clientID)
+	if err != nil {
 		s.log.Warn("broker: loading a session from the store failed", "clientId", c.clientID, "err", err)
 		return c.refuse(packet.ServerUnavailable, "the session could not be loaded from the store", reasonServerError)
+	}
+	if ss != nil {
+		s.replayInto(ss, s.replaySince(claim, started))
 	}
 	return nil
 }
 
+// Replay bounds (cluster.go): how far before the moment a session may
+// have missed messages a replay starts, and how long it keeps reading
+// after catching up, while this node's new interest reaches the others.
+const (
+	replayMargin = 5 * time.Second
+	replayTail   = 2 * time.Second
+)
+
+// replaySince is when a session loaded from the store may have begun to
+// miss messages: when its node was last alive, if that node is gone or
+// is this one before a restart; otherwise when this claim began (the
+// previous node surrendered it then, and dropped its interest). Zero
+// means the whole durable stream.
+func (s *Server) replaySince(claim Claim, started time.Time) time.Time {
+	since := started
+	if claim.Lost || (claim.Previous != "" && claim.Previous == s.cfg.NodeID) {
+		since = claim.LastAlive
+	}
+	if since.IsZero() {
+		return since
+	}
+	return since.Add(-replayMargin)
+}
+
+// replayInto delivers to ss, in the background, the durable messages for
+// its subscriptions forwarded since: QoS 1 allows the duplicates of what
+// it has already, and this way none that its previous node took is lost
+// with that node. Shared subscriptions are not replayed.
+func (s *Server) replayInto(ss *session, since time.Time) {
+	ss.mu.Lock()
+	filters := make([]string, 0, len(ss.subs))
+	for f := range ss.subs {
+		if _, _, shared, _ := topic.ParseShared(f); !shared {
+			filters = append(filters, f)
+		}
+	}
+	ss.mu.Unlock()
+	if len(filters) == 0 {
+		return
+	}
+	if s.closing.Load() {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() { // Close ends the replay
+			select {
+			case <-s.quit:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		n := 0
+		err := s.cfg.Cluster.Replay(ctx, filters, since, replayTail, func(name string, data []byte) {
+			if s.deliverReplayed(ss, name, data) {
+				n++
+			}
+		})
+		if err != nil {
+			s.log.Warn("broker: replaying a session's messages failed", "clientId", ss.clientID, "err", err)
+		}
+		s.stats.clusterReplayed.Add(uint64(n))
+	}()
+}
+
+// deliverReplayed delivers one replayed message to ss, as its matching
+// subscriptions would have. It reports whether it went to the session.
+func (s *Server) deliverReplayed(ss *session, name string, data []byte) bool {
+	m, _, _, _, err := decodeStored(data)
+	if err != nil || m.Topic != name {
+		s.stats.clusterBadMessages.Add(1)
+		return false
+	}
+	m.arn = s.arn.topic + m.Topic
+	m.remote = true
+	ss.mu.Lock()
+	var qos packet.QoS
+	matched, rap := false, false
+	var ids []uint32
+	for f, o := range ss.subs {
+		if _, _, shared, _ := topic.ParseShared(f); shared || !s.cfg.MatchMode.Match(f, name) {
+			continue
+		}
+		matched = true
+		qos, rap = max(qos, o.qos), rap || o.rap
+		ids = append(ids, o.ids...)
+	}
+	ss.mu.Unlock()
+	if !matched || m.expired(time.Now()) {
+		return false
+	}
+	ss.deliver(m, min(m.QoS, qos), m.Retain && rap, ids, nil)
+	return true
+}
+
 // loadSession loads clientID's persistent session from the store when
 // this node does not hold it: the node that held it gave it up, or it
-// was stored before this node started.
-func (s *Server) loadSession(ctx context.Context, clientID string) error {
+// was stored before this node started. It returns the session it loaded,
+// or nil when it loaded none.
+func (s *Server) loadSession(ctx context.Context, clientID string) (*session, error) {
 	if s.st == nil {
-		return nil
+		return nil, nil
 	}
 	s.mu.Lock()
 	_, held := s.sessions[clientID]
 	s.mu.Unlock()
 	if held {
-		return nil
+		return nil, nil
 	}
 	var recs [4][]store.Record // sessions, QoS 2 out, queue, QoS 2 in
 	err := s.st.View(ctx, func(tx store.ReadTx) error {
@@ -205,20 +334,21 @@ func (s *Server) loadSession(ctx context.Context, clientID string) error {
 		return nil
 	})
 	if err != nil || len(recs[0]) == 0 {
-		return err
+		return nil, err
 	}
 	return s.adoptSession(recs, time.Now())
 }
 
 // adoptSession installs a session read from the store, unless a session
-// with its client id appeared meanwhile.
-func (s *Server) adoptSession(recs [4][]store.Record, now time.Time) error {
+// with its client id appeared meanwhile, and returns it (nil when it
+// installed none).
+func (s *Server) adoptSession(recs [4][]store.Record, now time.Time) (*session, error) {
 	var stale []persistOp
 	out := map[string]qos2Out{}
 	s.mu.Lock()
 	if _, held := s.sessions[recs[0][0].Key]; held {
 		s.mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	var errs []error
 	errs = append(errs, s.restoreSession(recs[0][0], now, &stale))
@@ -231,6 +361,7 @@ func (s *Server) adoptSession(recs [4][]store.Record, now time.Time) error {
 	for _, r := range recs[3] {
 		errs = append(errs, s.restoreQoS2In(r, &stale))
 	}
+	ss := s.sessions[recs[0][0].Key] // nil when the record had expired
 	s.mu.Unlock()
 	for key := range out {
 		stale = append(stale, persistOp{kind: opDelete, table: tableQoS2Out, key: key})
@@ -238,7 +369,7 @@ func (s *Server) adoptSession(recs [4][]store.Record, now time.Time) error {
 	for _, op := range stale {
 		s.persist.submit(op)
 	}
-	return errors.Join(errs...)
+	return ss, errors.Join(errs...)
 }
 
 // Surrender gives clientID up to another node that claimed it: its

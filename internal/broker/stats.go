@@ -60,6 +60,9 @@ type Stats struct {
 	ClusterReceived      uint64
 	ClusterForwardFailed uint64
 	ClusterBadMessages   uint64
+	// ClusterReplayed counts durable messages replayed into sessions
+	// taken from a node that was gone or restarted.
+	ClusterReplayed uint64
 }
 
 // counters holds the live values behind Stats.
@@ -72,6 +75,7 @@ type counters struct {
 	protocol, keepAlive, takeovers, storeErrors               atomic.Uint64
 	badPayload, throttledConnects, throttledPublishes         atomic.Uint64
 	clusterReceived, clusterForwardFailed, clusterBadMessages atomic.Uint64
+	clusterReplayed                                           atomic.Uint64
 }
 
 // in counts one received PUBLISH of n bytes.
@@ -99,7 +103,7 @@ func (s *Server) Stats() Stats {
 		KeepAliveTimeout: c.keepAlive.Load(), Takeovers: c.takeovers.Load(), StoreErrors: c.storeErrors.Load(),
 		PayloadFormatInvalid: c.badPayload.Load(), ThrottledConnects: c.throttledConnects.Load(),
 		ThrottledPublishes: c.throttledPublishes.Load(), ClusterReceived: c.clusterReceived.Load(),
-		ClusterForwardFailed: c.clusterForwardFailed.Load(), ClusterBadMessages: c.clusterBadMessages.Load(),
+		ClusterForwardFailed: c.clusterForwardFailed.Load(), ClusterBadMessages: c.clusterBadMessages.Load(), ClusterReplayed: c.clusterReplayed.Load(),
 	}
 	st.Queued, st.Inflight = s.queueDepths()
 	st.Parked = int64(s.poller.count())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -34,19 +35,50 @@ const (
 // the same client id.
 var ErrContended = errors.New("other nodes keep claiming the client id")
 
+// Claimed is what Claim found: who held the client id before, and whether
+// that holder lost the session instead of handing it over, so that the
+// caller can replay (Replay) what the session may have missed.
+type Claimed struct {
+	// Previous is the node that owned the client id before this claim; ""
+	// when none did. It may be this node's own id: the client id was
+	// claimed here before, by this run of the node or an earlier one.
+	Previous string
+	// Lost reports that the run of Previous that claimed the client id
+	// is gone without having surrendered it: Previous did not answer (no
+	// responders, or silent past its heartbeats), or Previous has
+	// restarted since (another node's new run answered, or Previous is
+	// this node and the claim is from an earlier run of it). Whatever
+	// that run had received for the session but not yet made durable in
+	// the store is lost. Lost is also set when, in a race with another
+	// claimer, an earlier round of the claim found a lost holder.
+	Lost bool
+	// LastAlive is when the lost run was last known alive: its last
+	// heartbeat in the hob_nodes bucket (see LastAlive), the earliest one
+	// when several rounds found a lost holder. It is zero when Lost is
+	// false, and when it is unknown (the run's heartbeats have expired,
+	// or an entry from before runs were recorded names another node that
+	// has no heartbeat stored).
+	LastAlive time.Time
+}
+
 // Claim makes this node the owner of clientID, so that exactly one node
-// holds a client's connection and session. Ownership is an entry of the
-// hob_owners KV bucket, changed only by compare-and-swap on its revision,
-// so two nodes can never both own a client id:
+// holds a client's connection and session, and reports what it found.
+// Ownership is an entry of the hob_owners KV bucket naming the run of the
+// node that claimed it (node id and boot id), changed only by
+// compare-and-swap on its revision, so two nodes can never both own a
+// client id:
 //   - no entry: Claim creates one;
 //   - this node owns it: Claim rewrites it (a read may be stale: every
 //     Claim ends with a successful compare-and-swap);
 //   - node X owns it: Claim asks X to surrender it (X's Handler.Surrender
-//     runs, then X answers), then swaps the owner to this node. When X has
-//     no subscription (it is gone) Claim goes ahead at once; when X does
-//     not answer within 5 s, Claim goes ahead only if X's heartbeat has
-//     stopped (Members), and fails otherwise. When X answers that it
-//     could not surrender, Claim fails.
+//     runs, then X answers with its boot id), then swaps the owner to this
+//     node. When X has no subscription (it is gone) Claim goes ahead at
+//     once; when X does not answer within 5 s, Claim goes ahead only if
+//     X's heartbeat has stopped (Members), and fails otherwise. When X
+//     answers that it could not surrender, Claim fails.
+//
+// Claimed.Lost says when the run that held the client id is gone; then
+// Claimed.LastAlive is read from the hob_nodes bucket.
 //
 // When another node changed the entry in between (or the read was stale),
 // Claim pauses briefly and reads it again, at most 10 times (then the
@@ -54,60 +86,116 @@ var ErrContended = errors.New("other nodes keep claiming the client id")
 // made again while JetStream does not answer (a stream electing a new
 // leader after a node died), until ctx ends, or 30 s when ctx has no
 // deadline; Claim fails then, or when JetStream refuses a request.
-func (n *Node) Claim(ctx context.Context, clientID string) error {
+func (n *Node) Claim(ctx context.Context, clientID string) (Claimed, error) {
 	if n.closed.Load() {
-		return ErrClosed
+		return Claimed{}, ErrClosed
 	}
 	ctx, cancel := withKVTimeout(ctx)
 	defer cancel()
 	key := ownerKey(clientID)
 	pause := claimPause
+	var found Claimed // Lost and LastAlive gather over the rounds
 	for attempt := range maxClaimAttempts {
 		if attempt > 0 {
 			if err := wait(ctx, rand.N(pause)+pause/2); err != nil {
-				return fmt.Errorf("bus: claim %q: %w", clientID, err)
+				return Claimed{}, fmt.Errorf("bus: claim %q: %w", clientID, err)
 			}
 			pause = min(2*pause, claimPauseMax)
 		}
-		done, err := n.claimOnce(ctx, clientID, key)
+		done, round, err := n.claimOnce(ctx, clientID, key)
 		if err != nil {
-			return fmt.Errorf("bus: claim %q: %w", clientID, err)
+			return Claimed{}, fmt.Errorf("bus: claim %q: %w", clientID, err)
+		}
+		if round.Lost {
+			if !found.Lost || earlier(round.LastAlive, found.LastAlive) {
+				found.LastAlive = round.LastAlive
+			}
+			found.Lost = true
 		}
 		if done {
-			return nil
+			found.Previous = round.Previous
+			return found, nil
 		}
 	}
-	return fmt.Errorf("bus: claim %q: %w (%d attempts)", clientID, ErrContended, maxClaimAttempts)
+	return Claimed{}, fmt.Errorf("bus: claim %q: %w (%d attempts)", clientID, ErrContended, maxClaimAttempts)
+}
+
+// earlier reports whether a is before b, where zero (unknown) is the
+// earliest of all: a replay from an unknown point must start at the
+// beginning.
+func earlier(a, b time.Time) bool {
+	return !b.IsZero() && (a.IsZero() || a.Before(b))
+}
+
+// holder is the run named by an owner entry. run is "" for an entry that
+// names the node only.
+type holder struct{ node, run string }
+
+// parseHolder reads an owner entry's value: runKey's form, or a node id.
+func parseHolder(value []byte) holder {
+	node, run, _ := strings.Cut(string(value), ".")
+	return holder{node: node, run: run}
 }
 
 // claimOnce makes one round of Claim; done is false when another node
-// changed the entry since it was read.
-func (n *Node) claimOnce(ctx context.Context, clientID, key string) (done bool, err error) {
-	me := []byte(n.cfg.NodeID)
-	e, err := n.kvGet(ctx, key)
+// changed the entry since it was read. found tells the holder it met.
+func (n *Node) claimOnce(ctx context.Context, clientID, key string) (done bool, found Claimed, err error) {
+	me := []byte(n.runKey())
+	e, err := kvGet(ctx, n.kv, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		err = n.kvCreate(ctx, key, me)
+		err = kvCreate(ctx, n.kv, key, me)
 		if errors.Is(err, jetstream.ErrKeyExists) {
-			return false, nil
+			return false, Claimed{}, nil
 		}
-		return err == nil, wrapKV("create", err)
+		return err == nil, Claimed{}, wrapKV("create", err)
 	}
 	if err != nil {
-		return false, wrapKV("read", err)
+		return false, Claimed{}, wrapKV("read", err)
 	}
-	// Even when the entry names this node, write it again by revision:
-	// the read may have been stale, and only a successful swap proves
-	// that nobody took the client id over since.
-	if owner := string(e.Value()); owner != n.cfg.NodeID {
-		if err := n.askSurrender(ctx, owner, clientID); err != nil {
-			return false, err
+	h := parseHolder(e.Value())
+	found.Previous = h.node
+	switch {
+	case h.node == n.cfg.NodeID:
+		// An entry of this node's is this run's, or an earlier run's
+		// that died or closed holding the session. Even when it is this
+		// run's, write it again by revision: the read may have been
+		// stale, and only a successful swap proves that nobody took the
+		// client id over since.
+		found.Lost = h.run != n.boot
+	default:
+		lost, err := n.askSurrender(ctx, h, clientID)
+		if err != nil {
+			return false, Claimed{}, err
 		}
+		found.Lost = lost
 	}
-	err = n.kvUpdate(ctx, key, me, e.Revision())
+	if found.Lost {
+		found.LastAlive = n.holderAlive(ctx, h)
+	}
+	err = kvUpdate(ctx, n.kv, key, me, e.Revision())
 	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-		return false, nil
+		return false, found, nil
 	}
-	return err == nil, wrapKV("update", err)
+	return err == nil, found, wrapKV("update", err)
+}
+
+// holderAlive returns when the run h was last alive, or zero when that
+// is unknown; a failed read is logged, and counts as unknown.
+func (n *Node) holderAlive(ctx context.Context, h holder) time.Time {
+	key := h.node + "." + h.run
+	switch {
+	case !validName(h.node):
+		return time.Time{}
+	case h.run == "" && h.node == n.cfg.NodeID:
+		return n.prevAlive // the entry predates this run
+	case h.run == "":
+		key = h.node
+	}
+	at, err := n.readAlive(ctx, key)
+	if err != nil {
+		n.log.Warn("bus: reading when a lost node was last alive failed", "node", h.node, "err", err)
+	}
+	return at
 }
 
 // wrapKV says which KV operation on the owners bucket failed.
@@ -118,37 +206,45 @@ func wrapKV(op string, err error) error {
 	return fmt.Errorf("%s the owner entry in %s: %w", op, ownersBucket, err)
 }
 
-// askSurrender asks node owner to give clientID up and waits for its
-// answer; nil means this node may take the client id over.
-func (n *Node) askSurrender(ctx context.Context, owner, clientID string) error {
-	if !validName(owner) {
-		n.log.Warn("bus: the owner entry names no valid node; taking it over", "clientId", clientID, "owner", owner)
-		return nil
+// askSurrender asks the node of h to give clientID up and waits for its
+// answer; nil means this node may take the client id over, and lost
+// whether the run h lost the session instead of surrendering it.
+func (n *Node) askSurrender(ctx context.Context, h holder, clientID string) (lost bool, err error) {
+	if !validName(h.node) {
+		n.log.Warn("bus: the owner entry names no valid node; taking it over", "clientId", clientID, "owner", h.node)
+		return true, nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, surrenderTimeout)
 	defer cancel()
-	reply, err := n.nc.RequestWithContext(rctx, subjectNode+owner+surrenderSuffix, []byte(clientID))
+	reply, err := n.nc.RequestWithContext(rctx, subjectNode+h.node+surrenderSuffix, []byte(clientID))
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):
-		n.log.Info("bus: the owning node is gone; taking the client id over", "clientId", clientID, "owner", owner)
-		return nil
+		n.log.Info("bus: the owning node is gone; taking the client id over", "clientId", clientID, "owner", h.node)
+		return true, nil
 	case err != nil && ctx.Err() == nil && rctx.Err() != nil:
-		if n.isMember(owner) {
-			return fmt.Errorf("node %s, which owns it, did not surrender it within %v", owner, surrenderTimeout)
+		if n.isMember(h.node) {
+			return false, fmt.Errorf("node %s, which owns it, did not surrender it within %v", h.node, surrenderTimeout)
 		}
-		n.log.Info("bus: the owning node is silent; taking the client id over", "clientId", clientID, "owner", owner)
-		return nil
+		n.log.Info("bus: the owning node is silent; taking the client id over", "clientId", clientID, "owner", h.node)
+		return true, nil
 	case err != nil:
-		return fmt.Errorf("ask node %s to surrender it: %w", owner, err)
+		return false, fmt.Errorf("ask node %s to surrender it: %w", h.node, err)
 	case len(reply.Data) > 0:
-		return fmt.Errorf("node %s could not surrender it: %s", owner, reply.Data)
+		return false, fmt.Errorf("node %s could not surrender it: %s", h.node, reply.Data)
 	}
-	return nil
+	if h.run != "" && reply.Header.Get(hdrBoot) != h.run {
+		n.log.Info("bus: the owning node has restarted since it claimed the client id; its session was lost there",
+			"clientId", clientID, "owner", h.node)
+		return true, nil
+	}
+	return false, nil
 }
 
 // onSurrender answers another node's claim on a client id this node owns:
 // Handler.Surrender runs in a goroutine of its own, and the answer is
-// empty when it succeeded, its error otherwise.
+// empty when it succeeded, its error otherwise. The answer's Hob-Boot
+// header names this run, so that the claimer can tell whether the run
+// that claimed the client id is still this one.
 func (n *Node) onSurrender(m *nats.Msg) {
 	clientID := string(m.Data)
 	ran := n.goRun(func() {
@@ -162,7 +258,8 @@ func (n *Node) onSurrender(m *nats.Msg) {
 			}
 			n.log.Warn("bus: surrendering a client id failed", "clientId", clientID, "err", err)
 		}
-		if err := m.Respond(answer); err != nil && !n.closed.Load() {
+		reply := &nats.Msg{Data: answer, Header: nats.Header{hdrBoot: {n.boot}}}
+		if err := m.RespondMsg(reply); err != nil && !n.closed.Load() {
 			n.log.Warn("bus: answering a surrender request failed", "clientId", clientID, "err", err)
 		}
 	})
@@ -172,9 +269,9 @@ func (n *Node) onSurrender(m *nats.Msg) {
 }
 
 // Release gives up this node's ownership of clientID, e.g. when its
-// session ended: it deletes the entry if this node still owns it,
-// checking the revision so that a node that claimed it meanwhile keeps
-// it. Failures are logged: an entry left behind costs the next claimer
+// session ended: it deletes the entry if this node (any run of it) still
+// owns it, checking the revision so that a node that claimed it meanwhile
+// keeps it. Failures are logged: an entry left behind costs the next claimer
 // one request, which finds no session here.
 func (n *Node) Release(clientID string) {
 	if n.closed.Load() {
@@ -183,17 +280,17 @@ func (n *Node) Release(clientID string) {
 	ctx, cancel := context.WithTimeout(n.ctx, releaseTimeout)
 	defer cancel()
 	key := ownerKey(clientID)
-	e, err := n.kvGet(ctx, key)
+	e, err := kvGet(ctx, n.kv, key)
 	if err != nil {
 		if !errors.Is(err, jetstream.ErrKeyNotFound) {
 			n.log.Warn("bus: release: reading the owner entry failed", "clientId", clientID, "err", err)
 		}
 		return
 	}
-	if string(e.Value()) != n.cfg.NodeID {
+	if parseHolder(e.Value()).node != n.cfg.NodeID {
 		return
 	}
-	err = n.kvDelete(ctx, key, e.Revision())
+	err = kvDelete(ctx, n.kv, key, e.Revision())
 	if err != nil && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 		n.log.Warn("bus: release: deleting the owner entry failed", "clientId", clientID, "err", err)
 	}
@@ -207,12 +304,12 @@ func (n *Node) Owner(ctx context.Context, clientID string) (string, error) {
 	}
 	ctx, cancel := withKVTimeout(ctx)
 	defer cancel()
-	e, err := n.kvGet(ctx, ownerKey(clientID))
+	e, err := kvGet(ctx, n.kv, ownerKey(clientID))
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound):
 		return "", nil
 	case err != nil:
 		return "", fmt.Errorf("bus: owner of %q: %w", clientID, wrapKV("read", err))
 	}
-	return string(e.Value()), nil
+	return parseHolder(e.Value()).node, nil
 }

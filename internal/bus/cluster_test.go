@@ -3,9 +3,11 @@ package bus
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestNode_Cluster runs three nodes, each with its embedded server, routed
@@ -54,8 +56,97 @@ func TestNode_Cluster(t *testing.T) {
 		if n := rc.len(delivered); n != 0 || c.Stats().Received != 0 {
 			t.Errorf("c, without interest, got %d messages", n)
 		}
-		if s := a.Stats(); s.Forwarded < 4 {
+		if s := a.Stats(); s.Forwarded < 4 || s.Durable != 2 {
 			t.Errorf("a's stats: %+v", s)
+		}
+	})
+
+	t.Run("Replay", func(t *testing.T) {
+		since := time.Now()
+		if err := a.Forward("q/1", []byte("kept"), true); err != nil { // c has no interest in q/...
+			t.Fatal(err)
+		}
+		after := time.Now()
+		if err := b.Forward("q/2", []byte("plain"), false); err != nil { // not durable: never replayed
+			t.Fatal(err)
+		}
+		filters := []string{"q/+", "q/#", "$share/g/q/1", "other"} // overlapping: one consumer filter remains
+		if got := replayAll(t, c, filters, since, 0); !slices.Equal(got, []event{{topic: "q/1", data: "kept"}}) {
+			t.Errorf("Replay since before the forward: %v", got)
+		}
+		if got := replayAll(t, c, []string{"q/#"}, after, 0); len(got) != 0 {
+			t.Errorf("Replay since after the forward: %v", got)
+		}
+		if got := replayAll(t, a, []string{"q/1"}, since, 0); len(got) != 1 {
+			t.Errorf("Replay on the forwarding node: %v", got) // its own sessions may need it too
+		}
+		if n := rc.len(delivered); n != 0 {
+			t.Errorf("c, without interest, got %d messages", n)
+		}
+		if s := c.Stats(); s.Replayed != 1 || s.Received != 0 {
+			t.Errorf("c's stats: %+v", s)
+		}
+		waitNoConsumers(t, b)
+	})
+
+	t.Run("Replay_Tail", func(t *testing.T) {
+		const tail = 2 * time.Second
+		since := time.Now()
+		if err := a.Forward("t/0", []byte("before"), true); err != nil {
+			t.Fatal(err)
+		}
+		caughtUp := make(chan struct{})
+		done := make(chan error, 1)
+		var got []event // written by fn on Replay's goroutine, read after done
+		begin := time.Now()
+		go func() {
+			done <- c.Replay(ctx, []string{"t/#"}, since, tail, func(topic string, data []byte) {
+				got = append(got, event{topic: topic, data: string(data)})
+				if len(got) == 1 {
+					close(caughtUp)
+				}
+			})
+		}()
+		select {
+		case <-caughtUp:
+		case err := <-done:
+			t.Fatalf("Replay ended before handing over the first message: %v", err)
+		case <-time.After(deadline):
+			t.Fatal("Replay handed nothing over")
+		}
+		if time.Since(begin) > tail/2 {
+			t.Fatalf("the first message took %v: too slow to test the tail", time.Since(begin))
+		}
+		if err := a.Forward("t/1", []byte("during"), true); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(deadline):
+			t.Fatal("Replay did not end")
+		}
+		if took := time.Since(begin); took < tail {
+			t.Errorf("Replay returned after %v, before its tail of %v", took, tail)
+		}
+		if want := []event{{topic: "t/0", data: "before"}, {topic: "t/1", data: "during"}}; !slices.Equal(got, want) {
+			t.Errorf("Replay handed over %v, want %v", got, want)
+		}
+		waitNoConsumers(t, a)
+	})
+
+	t.Run("LastAlive", func(t *testing.T) {
+		at, err := a.LastAlive(ctx, "b")
+		if err != nil || time.Since(at) > 5*time.Second || time.Until(at) > time.Second {
+			t.Errorf("LastAlive(b) = %v, %v", at, err)
+		}
+		if at, err := a.LastAlive(ctx, "nobody"); err != nil || !at.IsZero() {
+			t.Errorf("LastAlive(nobody) = %v, %v", at, err)
+		}
+		if _, err := a.LastAlive(ctx, "a.b"); err == nil {
+			t.Error("LastAlive took the node id a.b")
 		}
 	})
 
@@ -99,7 +190,7 @@ func TestNode_Cluster(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, n := range []*Node{a, b} {
-			wg.Go(func() { errs[i] = n.Claim(ctx, "race") })
+			wg.Go(func() { _, errs[i] = n.Claim(ctx, "race") })
 		}
 		wg.Wait()
 		if errs[0] != nil || errs[1] != nil {
@@ -108,9 +199,7 @@ func TestNode_Cluster(t *testing.T) {
 		ids := map[*recorder]string{ra: "a", rb: "b"}
 		var losers []string
 		for r, id := range ids {
-			if n := r.surrenders("race"); n > 1 {
-				t.Errorf("%s surrendered %d times", id, n)
-			} else if n == 1 {
+			if r.surrenders("race") > 0 { // more than once after a stale read
 				losers = append(losers, id)
 			}
 		}
@@ -127,41 +216,104 @@ func TestNode_Cluster(t *testing.T) {
 		rc.mu.Lock()
 		rc.refuse["stuck"] = true
 		rc.mu.Unlock()
-		if err := c.Claim(ctx, "stuck"); err != nil {
+		if _, err := c.Claim(ctx, "stuck"); err != nil {
 			t.Fatal(err)
 		}
-		err := a.Claim(ctx, "stuck")
+		_, err := a.Claim(ctx, "stuck")
 		if err == nil || !strings.Contains(err.Error(), "the store is down") {
 			t.Fatalf("Claim: %v", err)
 		}
 		waitOwner(t, b, "stuck", "c")
 	})
 
-	t.Run("Claim_OwnerClosed", func(t *testing.T) {
-		if err := c.Claim(ctx, "orphan"); err != nil {
+	// The node that leads the durable stream leaves during a burst of
+	// durable forwards: the forwards go on, every one acknowledged is in
+	// the stream once, and claiming a client id the node held reports it
+	// lost, with its last heartbeat.
+	var rest []*Node // the nodes still running after this subtest
+	t.Run("NodeDies", func(t *testing.T) {
+		s, err := a.js.Stream(ctx, durableStream)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Close(); err != nil {
+		var dying *Node
+		for _, n := range nodes {
+			if n.ID() == s.CachedInfo().Cluster.Leader {
+				dying = n
+			} else {
+				rest = append(rest, n)
+			}
+		}
+		if dying == nil {
+			t.Fatalf("no node leads the durable stream: %+v", s.CachedInfo().Cluster)
+		}
+		x := rest[0]
+		if _, err := dying.Claim(ctx, "orphan"); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "a still sees c", func() bool { return membersAre(a, "a", "b") })
-		if err := a.Claim(ctx, "orphan"); err != nil {
+		since := time.Now()
+		var acked []string // written by the burst, read after done
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				data := strconv.Itoa(i)
+				if err := x.Forward("z/"+data, []byte(data), true); err != nil {
+					t.Errorf("Forward %d: %v", i, err)
+					return
+				}
+				acked = append(acked, data)
+			}
+		}()
+		burst := func(n uint64) {
+			want := x.Stats().Durable + n
+			waitFor(t, "the burst stalls", func() bool { return x.Stats().Durable >= want })
+		}
+		burst(20)
+		closed := time.Now()
+		if err := dying.Close(); err != nil {
 			t.Fatal(err)
 		}
-		waitOwner(t, b, "orphan", "a")
+		burst(20)
+		close(stop)
+		<-done
+		got, err := x.Claim(ctx, "orphan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLost(t, got, dying.ID(), closed)
+		counts := map[string]int{}
+		for _, e := range replayAll(t, x, []string{"z/+"}, since, 0) {
+			counts[e.data]++
+		}
+		for _, data := range acked {
+			if counts[data] != 1 {
+				t.Errorf("message %s, acknowledged, is in the stream %d times", data, counts[data])
+			}
+		}
+		t.Logf("%d durable forwards acknowledged, %d messages in the stream; %s left, as the leader of the stream", len(acked), len(counts), dying.ID())
 	})
 
 	t.Run("Healthy_ServerDown", func(t *testing.T) {
-		if err := b.Healthy(); err != nil {
+		if len(rest) != 2 {
+			t.Skip("NodeDies failed")
+		}
+		x, y := rest[0], rest[1]
+		if err := x.Healthy(); err != nil {
 			t.Fatal(err)
 		}
-		b.srv.Shutdown()
-		waitFor(t, "b is still healthy", func() bool { return b.Healthy() != nil })
-		if err := b.Healthy(); !strings.Contains(err.Error(), "not running") {
+		x.srv.Shutdown()
+		waitFor(t, x.ID()+" is still healthy", func() bool { return x.Healthy() != nil })
+		if err := x.Healthy(); !strings.Contains(err.Error(), "not running") {
 			t.Errorf("Healthy: %v", err)
 		}
-		if err := a.Healthy(); err != nil {
-			t.Errorf("a: %v", err)
+		if err := y.Healthy(); err != nil {
+			t.Errorf("%s: %v", y.ID(), err)
 		}
 	})
 }
@@ -188,25 +340,65 @@ func waitOwner(t *testing.T, n *Node, clientID, want string) {
 // testTakeover claims a client id on x, then on y, then releases it.
 func testTakeover(t *testing.T, x, y *Node, rx, ry *recorder) {
 	ctx := context.Background()
-	if err := x.Claim(ctx, "dev-1"); err != nil {
-		t.Fatalf("Claim on %s: %v", x.ID(), err)
+	if got, err := x.Claim(ctx, "dev-1"); err != nil || got != (Claimed{}) {
+		t.Fatalf("Claim on %s: %+v, %v", x.ID(), got, err)
 	}
 	waitOwner(t, y, "dev-1", x.ID())
-	if err := x.Claim(ctx, "dev-1"); err != nil || rx.surrenders("dev-1") != 0 {
-		t.Fatalf("Claim again on %s: %v", x.ID(), err)
+	if got, err := x.Claim(ctx, "dev-1"); err != nil || got != (Claimed{Previous: x.ID()}) || rx.surrenders("dev-1") != 0 {
+		t.Fatalf("Claim again on %s: %+v, %v", x.ID(), got, err)
 	}
-	if err := y.Claim(ctx, "dev-1"); err != nil {
-		t.Fatalf("Claim on %s: %v", y.ID(), err)
+	if got, err := y.Claim(ctx, "dev-1"); err != nil || got != (Claimed{Previous: x.ID()}) {
+		t.Fatalf("Claim on %s: %+v, %v", y.ID(), got, err)
 	}
 	waitOwner(t, x, "dev-1", y.ID())
-	if rx.surrenders("dev-1") != 1 || ry.surrenders("dev-1") != 0 {
+	// A stale read makes y ask again: x may surrender more than once.
+	if rx.surrenders("dev-1") == 0 || ry.surrenders("dev-1") != 0 {
 		t.Fatalf("surrenders: %d on %s, %d on %s", rx.surrenders("dev-1"), x.ID(), ry.surrenders("dev-1"), y.ID())
 	}
 	x.Release("dev-1") // not the owner: nothing happens
 	y.Release("dev-1")
 	waitOwner(t, x, "dev-1", "")
-	if err := x.Claim(ctx, "dev-1"); err != nil || ry.surrenders("dev-1") != 0 {
-		t.Fatalf("Claim after Release: %v", err)
+	if got, err := x.Claim(ctx, "dev-1"); err != nil || got != (Claimed{}) || ry.surrenders("dev-1") != 0 {
+		t.Fatalf("Claim after Release: %+v, %v", got, err)
 	}
 	waitOwner(t, y, "dev-1", x.ID())
+}
+
+// checkLost checks that a claim found the client id lost by node prev,
+// last alive shortly before closed (the time its Close began).
+func checkLost(t *testing.T, got Claimed, prev string, closed time.Time) {
+	t.Helper()
+	if got.Previous != prev || !got.Lost {
+		t.Errorf("Claimed %+v; want Previous %s, Lost", got, prev)
+	}
+	if d := closed.Sub(got.LastAlive); d < 0 || d > 5*time.Second {
+		t.Errorf("Claimed.LastAlive is %v, %v before %s closed", got.LastAlive, d, prev)
+	}
+}
+
+// replayAll replays filters since since on n, and returns what it handed
+// over.
+func replayAll(t *testing.T, n *Node, filters []string, since time.Time, tail time.Duration) []event {
+	t.Helper()
+	var got []event
+	err := n.Replay(context.Background(), filters, since, tail, func(topic string, data []byte) {
+		got = append(got, event{topic: topic, data: string(data)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// waitNoConsumers waits until the durable stream has no consumer left, as
+// n reads it.
+func waitNoConsumers(t *testing.T, n *Node) {
+	t.Helper()
+	waitFor(t, "the durable stream keeps consumers", func() bool {
+		s, err := n.js.Stream(context.Background(), durableStream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CachedInfo().State.Consumers == 0
+	})
 }

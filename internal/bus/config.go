@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // DefaultClusterName is the NATS cluster name of embedded servers when
@@ -16,6 +17,13 @@ const DefaultClusterName = "hob"
 
 // maxReplicas is JetStream's limit on a stream's replicas.
 const maxReplicas = 5
+
+// Defaults of the durable stream's limits (Config.DurableMaxAge,
+// Config.DurableMaxBytes).
+const (
+	DefaultDurableMaxAge   = time.Hour
+	DefaultDurableMaxBytes = 1 << 30
+)
 
 // Config says how a node joins the bus. There are three modes:
 //   - external: URLs names NATS servers to connect to; the embedded-server
@@ -48,10 +56,20 @@ type Config struct {
 	// when embedded.
 	DataDir string
 
-	// Replicas is the replication of the bus's KV bucket. 0 means
-	// min(3, 1 + the number of distinct Routes other than ClusterAddr)
-	// when embedded, and 1 with external servers.
+	// Replicas is the replication of the bus's JetStream KV buckets and of
+	// its durable stream. 0 means min(3, 1 + the number of distinct Routes
+	// other than ClusterAddr) when embedded, and 1 with external servers.
 	Replicas int
+
+	// DurableMaxAge is how long the durable stream (HOB_DURABLE) keeps a
+	// message forwarded with durable set, so that Replay can hand it to a
+	// session that resumes on another node; 0 means DefaultDurableMaxAge.
+	DurableMaxAge time.Duration
+	// DurableMaxBytes bounds the durable stream's size on each server
+	// that stores it; the oldest messages go first. 0 means
+	// DefaultDurableMaxBytes. JetStream reserves it when the stream is
+	// created: it must fit the server's JetStream storage.
+	DurableMaxBytes int64
 
 	// Log receives the node's log, and the embedded server's (its notices
 	// at debug level). nil discards it.
@@ -99,6 +117,12 @@ func (c *Config) validate() error {
 	}
 	if c.Replicas < 0 || c.Replicas > maxReplicas {
 		bad("Replicas", "%d is outside 0..%d", c.Replicas, maxReplicas)
+	}
+	if c.DurableMaxAge < 0 {
+		bad("DurableMaxAge", "%v is negative", c.DurableMaxAge)
+	}
+	if c.DurableMaxBytes < 0 {
+		bad("DurableMaxBytes", "%d is negative", c.DurableMaxBytes)
 	}
 	if c.embedded() {
 		errs = append(errs, c.validateEmbedded()...)
@@ -150,7 +174,8 @@ func (c *Config) validateEmbedded() []error {
 	return errs
 }
 
-// replicas returns the KV bucket's replication: Replicas, or its default.
+// replicas returns the replication of the KV buckets and the durable
+// stream: Replicas, or its default.
 func (c *Config) replicas() int {
 	if c.Replicas > 0 {
 		return c.Replicas
@@ -165,6 +190,22 @@ func (c *Config) replicas() int {
 		}
 	}
 	return min(3, 1+len(peers))
+}
+
+// durableMaxAge returns DurableMaxAge or its default.
+func (c *Config) durableMaxAge() time.Duration {
+	if c.DurableMaxAge == 0 {
+		return DefaultDurableMaxAge
+	}
+	return c.DurableMaxAge
+}
+
+// durableMaxBytes returns DurableMaxBytes or its default.
+func (c *Config) durableMaxBytes() int64 {
+	if c.DurableMaxBytes == 0 {
+		return DefaultDurableMaxBytes
+	}
+	return c.DurableMaxBytes
 }
 
 // clusterName returns ClusterName or its default.

@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ func TestConfig_Validate_Bad(t *testing.T) {
 			ClusterAddr: "h:1", Routes: []string{"nats://h:1"}, DataDir: "d"},
 			[]string{"ClusterAddr: only for the embedded", "Routes: only", "DataDir: only"}},
 		{"empty URL", Config{NodeID: "a", Handler: h, URLs: []string{""}}, []string{"URLs[0]"}},
+		{"durable limits", Config{NodeID: "a", Handler: h, DataDir: "d", DurableMaxAge: -1, DurableMaxBytes: -1},
+			[]string{"DurableMaxAge", "DurableMaxBytes"}},
 	} {
 		err := tc.cfg.validate()
 		if err == nil {
@@ -58,6 +61,19 @@ func TestConfig_Replicas(t *testing.T) {
 		if got := tc.cfg.replicas(); got != tc.want {
 			t.Errorf("%s: replicas() = %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestConfig_Durable(t *testing.T) {
+	var c Config
+	if got := durableStreamConfig(&c); got.MaxAge != time.Hour || got.MaxBytes != 1<<30 || got.Duplicates != durableDuplicates ||
+		got.Replicas != 1 || !slices.Equal(got.Subjects, []string{"hob.dm.>", "hob.ds.>"}) {
+		t.Errorf("defaults: %+v", got)
+	}
+	c = Config{DurableMaxAge: 10 * time.Second, DurableMaxBytes: 1 << 20, Replicas: 3}
+	if got := durableStreamConfig(&c); got.MaxAge != 10*time.Second || got.MaxBytes != 1<<20 ||
+		got.Duplicates != 10*time.Second || got.Replicas != 3 {
+		t.Errorf("set: %+v", got)
 	}
 }
 

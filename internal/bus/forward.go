@@ -10,14 +10,12 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
-// flushTimeout bounds Forward's wait for the server with flush set.
-const flushTimeout = 5 * time.Second
-
 // inboxSize is how many forwarded messages may wait for DeliverRemote;
 // when it is full, NATS drops further ones (Stats.Dropped).
 const inboxSize = 8192
 
-// forwarder numbers this node's forwarded messages.
+// forwarder numbers this node's forwarded messages, durable or not, in
+// one sequence.
 type forwarder struct {
 	// mu makes numbering and publishing one step, so that the numbers go
 	// out in order: receivers take a number at or below the last one seen
@@ -29,20 +27,45 @@ type forwarder struct {
 // Forward publishes a message published on this node, for the nodes with
 // interest in topic (Interest) to deliver. data is opaque to the bus and
 // arrives as given at DeliverRemote. No node gets its own messages back.
-// With flush, Forward returns once the NATS server has the message (a
-// round trip, bounded by 5 s), so a QoS 1 PUBACK can follow; without, the
-// message may still sit in the connection's buffer, or in its reconnect
-// buffer while the connection is down. Forward fails when the node is
-// closed, when topic's subject is longer than MaxSubjectBytes, or when
-// NATS refuses the message (e.g. larger than the server's max_payload).
-func (n *Node) Forward(topic string, data []byte, flush bool) error {
+//
+// Without durable, Forward publishes with core NATS and returns at once:
+// the message may still sit in the connection's buffer, or in its
+// reconnect buffer while the connection is down, and a node that is not
+// connected when it passes never gets it.
+//
+// With durable (a QoS 1 message), the message goes to the subject's
+// durable twin, which the stream HOB_DURABLE captures, and Forward
+// returns once the stream has stored it on a majority of its replicas,
+// so that a QoS 1 PUBACK may follow: a node that had interest and dies
+// before its session made the message durable, and a node that has no
+// interest yet, can get it later from Replay. The nodes with interest
+// receive it at once as well, in order with this node's other forwards.
+// When the stream does not answer (e.g. its leader died and the others
+// are electing another), Forward tries again for up to 15 s; a node with
+// interest may then receive the message more than once.
+//
+// Forward fails when the node is closed, when topic's subject is longer
+// than MaxSubjectBytes, when NATS refuses the message (e.g. larger than
+// the server's max_payload), or, with durable, when the stream did not
+// store it in time.
+func (n *Node) Forward(topic string, data []byte, durable bool) error {
 	if n.closed.Load() {
 		return ErrClosed
 	}
 	subject := Subject(topic)
+	if durable {
+		subject = durableSubject(subject)
+	}
 	if len(subject) > MaxSubjectBytes {
 		return fmt.Errorf("bus: forward %.64q: its subject has %d bytes, over the limit of %d",
 			topic, len(subject), MaxSubjectBytes)
+	}
+	if durable {
+		if err := n.forwardDurable(subject, data); err != nil {
+			return fmt.Errorf("bus: forward %.64q durably: %w", topic, err)
+		}
+		n.stats.forwarded.Add(1)
+		return nil
 	}
 	m := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{hdrOrigin: {n.cfg.NodeID}}}
 	n.fwd.mu.Lock()
@@ -54,11 +77,6 @@ func (n *Node) Forward(topic string, data []byte, flush bool) error {
 		return fmt.Errorf("bus: forward %.64q: %w", topic, err)
 	}
 	n.stats.forwarded.Add(1)
-	if flush {
-		if err := n.nc.FlushTimeout(flushTimeout); err != nil {
-			return fmt.Errorf("bus: forward %.64q: flush: %w", topic, err)
-		}
-	}
 	return nil
 }
 

@@ -18,35 +18,43 @@ func FuzzSubject(f *testing.F) {
 	f.Add("a.b", "a%2Eb")
 	f.Add("a/b", "a.b")
 	f.Add("", "/")
+	f.Add("a", "hob.dm.a")
+	f.Add("$a", "hob.ds.$a")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		checkSubject(t, a)
 		if a != b && Subject(a) == Subject(b) {
 			t.Fatalf("Subject(%q) == Subject(%q) == %q", a, b, Subject(a))
 		}
-		if name, err := subjectTopic(b); err == nil && Subject(name) != b {
-			t.Fatalf("subjectTopic(%q) = %q, whose subject is %q", b, name, Subject(name))
+		if name, err := subjectTopic(b); err == nil && Subject(name) != b && durableSubject(Subject(name)) != b {
+			t.Fatalf("subjectTopic(%q) = %q, whose subjects are %q and %q", b, name, Subject(name), durableSubject(Subject(name)))
 		}
 	})
 }
 
-// checkSubject checks Subject(name) and its inverse.
+// checkSubject checks Subject(name), its durable twin, and their inverse.
 func checkSubject(t *testing.T, name string) {
 	t.Helper()
-	s := Subject(name)
+	checkLiteral(t, name, Subject(name))
+	checkLiteral(t, name, durableSubject(Subject(name)))
+}
+
+// checkLiteral checks s, a subject of topic name.
+func checkLiteral(t *testing.T, name, s string) {
+	t.Helper()
 	if !server.IsValidPublishSubject(s) {
-		t.Fatalf("Subject(%q) = %q is not a valid literal subject", name, s)
+		t.Fatalf("the subject %q of %q is not a valid literal subject", s, name)
 	}
 	if i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
-		t.Fatalf("Subject(%q) = %q has whitespace or a control byte at %d", name, s, i)
+		t.Fatalf("the subject %q of %q has whitespace or a control byte at %d", s, name, i)
 	}
 	for _, tok := range strings.Split(s, ".") {
 		if tok == "*" || tok == ">" {
-			t.Fatalf("Subject(%q) = %q has a wildcard token", name, s)
+			t.Fatalf("the subject %q of %q has a wildcard token", s, name)
 		}
 	}
 	back, err := subjectTopic(s)
 	if err != nil || back != name {
-		t.Fatalf("subjectTopic(Subject(%q)) = %q, %v", name, back, err)
+		t.Fatalf("subjectTopic(%q), a subject of %q, = %q, %v", s, name, back, err)
 	}
 }
 

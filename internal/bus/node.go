@@ -40,7 +40,12 @@ type Node struct {
 	srv        *server.Server // the embedded server; nil with external servers
 	nc         *nats.Conn
 	connClosed chan struct{} // closed when nc has closed
-	kv         jetstream.KeyValue
+	js         jetstream.JetStream
+	kv         jetstream.KeyValue // the owners bucket
+	nodes      jetstream.KeyValue // the heartbeats bucket
+	// prevAlive is this node's last heartbeat from before this run, read
+	// at start; zero when unknown.
+	prevAlive time.Time
 
 	// ctx ends when Close has drained the connection; it bounds the
 	// node's goroutines and the Surrender calls they make.
@@ -63,11 +68,13 @@ type Node struct {
 
 // Start starts a node as cfg says (see Config for the three modes):
 // the embedded server if any, the connection, the subscriptions to the
-// bus's control subjects, the KV bucket of client-id owners, and the
-// heartbeat. It returns once the bucket answers, retrying JetStream with
-// short attempts for at most 30 s or until ctx ends; an embedded node of a
-// cluster therefore returns only once a JetStream quorum of its peers is
-// up, so peers must start concurrently.
+// bus's control subjects, the JetStream KV buckets of client-id owners
+// (hob_owners) and heartbeats (hob_nodes), the durable stream
+// (HOB_DURABLE), and the heartbeat. It returns once the buckets and the
+// stream answer, retrying JetStream with short attempts for at most 30 s
+// or until ctx ends; an embedded node of a cluster therefore returns only
+// once a JetStream quorum of its peers is up, so peers must start
+// concurrently.
 func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -117,10 +124,24 @@ func (n *Node) start(ctx context.Context) error {
 	if err := n.subscribeControl(); err != nil {
 		return err
 	}
+	js, err := jetstream.New(n.nc,
+		jetstream.WithPublishAsyncTimeout(durableAttempt),
+		jetstream.WithPublishAsyncMaxPending(durableMaxPending))
+	if err != nil {
+		return fmt.Errorf("JetStream: %w", err)
+	}
+	n.js = js
 	if err := n.openOwners(ctx); err != nil {
 		return err
 	}
+	if err := n.openNodes(ctx); err != nil {
+		return err
+	}
+	if err := n.openDurable(ctx); err != nil {
+		return err
+	}
 	n.goRun(n.heartbeatLoop)
+	n.goRun(n.aliveLoop)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNode_Single runs one node with its embedded server alone: no port,
@@ -36,7 +37,7 @@ func TestNode_Single(t *testing.T) {
 	if err := n.Forward(long, nil, false); err == nil {
 		t.Fatal("Forward took a topic whose subject is too long")
 	}
-	if err := n.Claim(ctx, "dev"); err != nil {
+	if _, err := n.Claim(ctx, "dev"); err != nil {
 		t.Fatal(err)
 	}
 	if o, err := n.Owner(ctx, "dev"); o != "solo" || err != nil {
@@ -69,14 +70,14 @@ func TestNode_Interest_RefCount(t *testing.T) {
 	n.Interest("a/#")
 	n.Interest("$share/g/a/#") // the same subjects
 	n.Interest("a/+")
-	if got := subjects(); !slices.Equal(got, []string{"hob.m.a", "hob.m.a.*", "hob.m.a.>"}) {
+	if got := subjects(); !slices.Equal(got, []string{"hob.dm.a", "hob.dm.a.*", "hob.dm.a.>", "hob.m.a", "hob.m.a.*", "hob.m.a.>"}) {
 		t.Fatalf("subscribed to %q", got)
 	}
 	n.NoInterest("a/#")
 	n.NoInterest("$share/g/a/#")
 	n.NoInterest("a/+")
 	n.NoInterest("x/y") // unbalanced: ignored
-	if got := subjects(); !slices.Equal(got, []string{"hob.m.a", "hob.m.a.>"}) {
+	if got := subjects(); !slices.Equal(got, []string{"hob.dm.a", "hob.dm.a.>", "hob.m.a", "hob.m.a.>"}) {
 		t.Fatalf("after NoInterest, subscribed to %q", got)
 	}
 	n.NoInterest("a/#")
@@ -101,9 +102,13 @@ func TestNode_Close(t *testing.T) {
 	if n.srv.Running() {
 		t.Fatal("the embedded server still runs")
 	}
+	ctx := context.Background()
+	_, claimErr := n.Claim(ctx, "c")
+	_, aliveErr := n.LastAlive(ctx, "solo")
 	for name, err := range map[string]error{
 		"Healthy": n.Healthy(), "Forward": n.Forward("a", nil, true), "Retained": n.Retained("a", nil),
-		"Broadcast": n.Broadcast("k", nil), "Claim": n.Claim(context.Background(), "c"),
+		"Broadcast": n.Broadcast("k", nil), "Claim": claimErr, "LastAlive": aliveErr,
+		"Replay": n.Replay(ctx, []string{"#"}, time.Time{}, 0, func(string, []byte) {}),
 	} {
 		if !errors.Is(err, ErrClosed) {
 			t.Errorf("%s after Close: %v", name, err)
@@ -113,15 +118,22 @@ func TestNode_Close(t *testing.T) {
 	n.Release("c")
 }
 
-// TestNode_Restart checks that a single node finds its bucket, and the
-// claims in it, again after a restart on the same DataDir.
+// TestNode_Restart checks that a single node finds its bucket, the claims
+// in it and its durable messages again after a restart on the same
+// DataDir, and that claiming a client id its earlier run held reports the
+// session lost there, with that run's last heartbeat.
 func TestNode_Restart(t *testing.T) {
 	ctx := context.Background()
 	cfg := Config{NodeID: "solo", DataDir: t.TempDir(), Handler: &recorder{}, Log: testLogger(t)}
 	n := startNode(t, cfg)
-	if err := n.Claim(ctx, "dev"); err != nil {
+	if _, err := n.Claim(ctx, "dev"); err != nil {
 		t.Fatal(err)
 	}
+	since := time.Now()
+	if err := n.Forward("r/1", []byte("kept"), true); err != nil {
+		t.Fatal(err)
+	}
+	closed := time.Now()
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +141,18 @@ func TestNode_Restart(t *testing.T) {
 	if o, err := n.Owner(ctx, "dev"); o != "solo" || err != nil {
 		t.Fatalf("Owner after restart: %q, %v", o, err)
 	}
-	if err := n.Claim(ctx, "dev"); err != nil {
+	got, err := n.Claim(ctx, "dev")
+	if err != nil {
 		t.Fatal(err)
+	}
+	checkLost(t, got, "solo", closed)
+	if !got.LastAlive.Equal(n.prevAlive) {
+		t.Errorf("Claimed.LastAlive %v, but the node's last heartbeat before the restart was %v", got.LastAlive, n.prevAlive)
+	}
+	if got, err := n.Claim(ctx, "dev"); err != nil || got != (Claimed{Previous: "solo"}) {
+		t.Fatalf("Claim again: %+v, %v", got, err)
+	}
+	if got := replayAll(t, n, []string{"r/#"}, since, 0); !slices.Equal(got, []event{{topic: "r/1", data: "kept"}}) {
+		t.Errorf("Replay after the restart: %v", got)
 	}
 }

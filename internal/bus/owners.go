@@ -12,7 +12,8 @@ import (
 )
 
 // ownersBucket is the JetStream KV bucket of client-id owners: the key is
-// ownerKey(client id), the value the owning node's id.
+// ownerKey(client id), the value the owning run (runKey: node id "."
+// boot id).
 const ownersBucket = "hob_owners"
 
 // JetStream timing at start: each attempt is short, because the first
@@ -37,47 +38,54 @@ func ownerKey(clientID string) string {
 // openOwners creates the owners bucket, or opens it when another node
 // created it, and waits until it answers; it retries until ctx ends.
 func (n *Node) openOwners(ctx context.Context) error {
-	js, err := jetstream.New(n.nc)
-	if err != nil {
-		return fmt.Errorf("JetStream: %w", err)
-	}
-	cfg := jetstream.KeyValueConfig{
+	kv, _, err := n.openBucket(ctx, jetstream.KeyValueConfig{
 		Bucket:      ownersBucket,
 		Description: "hob: which node owns each client id",
 		Replicas:    n.cfg.replicas(),
 		Storage:     jetstream.FileStorage,
-	}
+	}, probeKey)
+	n.kv = kv
+	return err
+}
+
+// openBucket creates a KV bucket, or opens it when another node created
+// it, and waits until it answers a read of key, whose entry it returns
+// (nil when there is none). It retries until ctx ends.
+func (n *Node) openBucket(ctx context.Context, cfg jetstream.KeyValueConfig, key string) (jetstream.KeyValue, jetstream.KeyValueEntry, error) {
 	for attempt := 1; ; attempt++ {
-		kv, err := n.tryOpenOwners(ctx, js, cfg)
+		kv, e, err := n.tryOpenBucket(ctx, cfg, key)
 		if err == nil {
-			n.kv = kv
-			return nil
+			return kv, e, nil
 		}
-		n.log.Debug("bus: KV bucket not ready yet", "bucket", ownersBucket, "attempt", attempt, "err", err)
+		n.log.Debug("bus: KV bucket not ready yet", "bucket", cfg.Bucket, "attempt", attempt, "err", err)
 		if werr := wait(ctx, backoff(attempt)); werr != nil {
-			return fmt.Errorf("KV bucket %s (%d replicas) not ready after %d attempts: %w (last: %v)",
-				ownersBucket, cfg.Replicas, attempt, werr, err)
+			return nil, nil, fmt.Errorf("KV bucket %s (%d replicas) not ready after %d attempts: %w (last: %v)",
+				cfg.Bucket, cfg.Replicas, attempt, werr, err)
 		}
 	}
 }
 
-// tryOpenOwners makes one bounded attempt of openOwners.
-func (n *Node) tryOpenOwners(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+// tryOpenBucket makes one bounded attempt of openBucket.
+func (n *Node) tryOpenBucket(ctx context.Context, cfg jetstream.KeyValueConfig, key string) (jetstream.KeyValue, jetstream.KeyValueEntry, error) {
 	ctx, cancel := context.WithTimeout(ctx, attemptTimeout)
 	defer cancel()
-	kv, err := js.CreateKeyValue(ctx, cfg)
+	kv, err := n.js.CreateKeyValue(ctx, cfg)
 	if errors.Is(err, jetstream.ErrBucketExists) {
 		// Made by a node with other settings (e.g. Replicas): use it as is.
 		n.log.Info("bus: using the existing KV bucket, whose settings differ", "bucket", cfg.Bucket, "err", err)
-		kv, err = js.KeyValue(ctx, cfg.Bucket)
+		kv, err = n.js.KeyValue(ctx, cfg.Bucket)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := kv.Get(ctx, probeKey); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, fmt.Errorf("the bucket does not answer yet: %w", err)
+	e, err := kv.Get(ctx, key)
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return kv, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("the bucket does not answer yet: %w", err)
 	}
-	return kv, nil
+	return kv, e, nil
 }
 
 // backoff returns the pause before attempt+1: doubling from backoffMin,

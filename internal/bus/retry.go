@@ -10,8 +10,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// kvTimeout bounds Claim, Release and Owner when their ctx has no earlier
-// deadline.
+// kvTimeout bounds Claim, Release, Owner and LastAlive, and the creation
+// of Replay's consumer, when their ctx has no earlier deadline.
 const kvTimeout = 30 * time.Second
 
 // retryKV runs op in attempts of attemptTimeout each, again after a
@@ -58,27 +58,33 @@ func withKVTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, kvTimeout)
 }
 
-// kvGet reads key from the owners bucket.
-func (n *Node) kvGet(ctx context.Context, key string) (jetstream.KeyValueEntry, error) {
-	return retryKV(ctx, func(ctx context.Context) (jetstream.KeyValueEntry, error) { return n.kv.Get(ctx, key) })
+// kvGet reads key from bucket kv.
+func kvGet(ctx context.Context, kv jetstream.KeyValue, key string) (jetstream.KeyValueEntry, error) {
+	return retryKV(ctx, func(ctx context.Context) (jetstream.KeyValueEntry, error) { return kv.Get(ctx, key) })
 }
 
-// kvCreate creates key with value in the owners bucket.
-func (n *Node) kvCreate(ctx context.Context, key string, value []byte) error {
-	_, err := retryKV(ctx, func(ctx context.Context) (uint64, error) { return n.kv.Create(ctx, key, value) })
+// kvCreate creates key with value in bucket kv.
+func kvCreate(ctx context.Context, kv jetstream.KeyValue, key string, value []byte) error {
+	_, err := retryKV(ctx, func(ctx context.Context) (uint64, error) { return kv.Create(ctx, key, value) })
 	return err
 }
 
-// kvUpdate sets key to value if its revision is still rev.
-func (n *Node) kvUpdate(ctx context.Context, key string, value []byte, rev uint64) error {
-	_, err := retryKV(ctx, func(ctx context.Context) (uint64, error) { return n.kv.Update(ctx, key, value, rev) })
+// kvUpdate sets key to value in bucket kv if its revision is still rev.
+func kvUpdate(ctx context.Context, kv jetstream.KeyValue, key string, value []byte, rev uint64) error {
+	_, err := retryKV(ctx, func(ctx context.Context) (uint64, error) { return kv.Update(ctx, key, value, rev) })
 	return err
 }
 
-// kvDelete deletes key if its revision is still rev.
-func (n *Node) kvDelete(ctx context.Context, key string, rev uint64) error {
+// kvPut sets key to value in bucket kv.
+func kvPut(ctx context.Context, kv jetstream.KeyValue, key string, value []byte) error {
+	_, err := retryKV(ctx, func(ctx context.Context) (uint64, error) { return kv.Put(ctx, key, value) })
+	return err
+}
+
+// kvDelete deletes key from bucket kv if its revision is still rev.
+func kvDelete(ctx context.Context, kv jetstream.KeyValue, key string, rev uint64) error {
 	_, err := retryKV(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, n.kv.Delete(ctx, key, jetstream.LastRevision(rev))
+		return struct{}{}, kv.Delete(ctx, key, jetstream.LastRevision(rev))
 	})
 	return err
 }

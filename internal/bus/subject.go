@@ -18,6 +18,15 @@ const (
 	prefixSystem = "hob.s."
 )
 
+// Durable messages (Forward with durable set) live in a subject space of
+// their own, which the stream HOB_DURABLE captures: the prefix "hob.m."
+// becomes "hob.dm.", "hob.s." becomes "hob.ds.", and the levels stay as
+// Subject maps them. Interest subscribes to both spaces.
+const (
+	prefixDurableTopic  = "hob.dm."
+	prefixDurableSystem = "hob.ds."
+)
+
 // MaxSubjectBytes bounds the subjects the bus publishes and subscribes to.
 // NATS refuses protocol lines over 4096 bytes by default (and closes the
 // connection that sent one), so Forward refuses, and Interest ignores, a
@@ -129,14 +138,28 @@ func escaped(c byte) bool {
 	return c <= ' ' || c == 0x7f || c == '.' || c == '*' || c == '>' || c == '%'
 }
 
-// subjectTopic returns the topic name whose Subject is subject. It accepts
-// exactly Subject's results, so a subject that no topic maps to (a
-// non-canonical escape, an unknown prefix, a '$' topic under the wrong
-// prefix) is an error.
+// durableSubject returns the durable twin of a subject or filter subject
+// of the plain space (Subject, FilterSubjects): "hob.m.a.b" becomes
+// "hob.dm.a.b". Like the plain mapping it is injective.
+func durableSubject(subject string) string {
+	return "hob.d" + strings.TrimPrefix(subject, "hob.")
+}
+
+// subjectTopic returns the topic name whose Subject, or whose Subject's
+// durable twin, is subject. It accepts exactly those, so a subject that
+// no topic maps to (a non-canonical escape, an unknown prefix, a '$'
+// topic under the wrong prefix) is an error.
 func subjectTopic(subject string) (string, error) {
-	rest, ok := strings.CutPrefix(subject, prefixTopic)
-	if !ok {
-		rest, ok = strings.CutPrefix(subject, prefixSystem)
+	var rest, prefix string
+	ok := false
+	for _, p := range [][2]string{
+		{prefixTopic, prefixTopic}, {prefixSystem, prefixSystem},
+		{prefixDurableTopic, prefixTopic}, {prefixDurableSystem, prefixSystem},
+	} {
+		if rest, ok = strings.CutPrefix(subject, p[0]); ok {
+			prefix = p[1]
+			break
+		}
 	}
 	if !ok || rest == "" {
 		return "", fmt.Errorf("bus: %q: %w", subject, errBadSubject)
@@ -152,7 +175,7 @@ func subjectTopic(subject string) (string, error) {
 		}
 	}
 	name := b.String()
-	if prefixOf(name) != subject[:len(prefixTopic)] {
+	if prefixOf(name) != prefix {
 		return "", fmt.Errorf("bus: %q: %w: wrong prefix for the topic", subject, errBadSubject)
 	}
 	return name, nil

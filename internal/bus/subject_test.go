@@ -2,6 +2,7 @@ package bus
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -37,6 +38,42 @@ func TestSubject(t *testing.T) {
 		if err != nil || got != tc.topic {
 			t.Errorf("subjectTopic(%q) = %q, %v; want %q", tc.subject, got, err, tc.topic)
 		}
+		durable := "hob.d" + tc.subject[len("hob."):]
+		if got := durableSubject(tc.subject); got != durable {
+			t.Errorf("durableSubject(%q) = %q, want %q", tc.subject, got, durable)
+		}
+		got, err = subjectTopic(durable)
+		if err != nil || got != tc.topic {
+			t.Errorf("subjectTopic(%q) = %q, %v; want %q", durable, got, err, tc.topic)
+		}
+	}
+}
+
+func TestReplaySubjects(t *testing.T) {
+	for _, tc := range []struct {
+		filters []string
+		want    []string
+	}{
+		{nil, nil},
+		{[]string{"a/b"}, []string{"hob.dm.a.b"}},
+		{[]string{"a/+", "a/#", "a/b", "$share/g/a/c"}, []string{"hob.dm.a", "hob.dm.a.>"}},
+		{[]string{"#", "$aws/#", "x/y"}, []string{"hob.dm.>", "hob.ds.$aws", "hob.ds.$aws.>"}},
+		{[]string{"+/b", "a/+"}, []string{"hob.dm.*.b", "hob.dm.a.*"}}, // they overlap, but neither holds the other
+		{[]string{"", "a/b", "a/b"}, []string{"hob.dm.a.b"}},
+	} {
+		if got := replaySubjects(tc.filters); !slices.Equal(got, tc.want) {
+			t.Errorf("replaySubjects(%q) = %q, want %q", tc.filters, got, tc.want)
+		}
+	}
+	many := make([]string, maxReplayFilters+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("hob.dm.f%d", i)
+	}
+	if got := consumerFilters(many); !slices.Equal(got, []string{"hob.dm.>"}) {
+		t.Errorf("consumerFilters of %d subjects: %q", len(many), got)
+	}
+	if got := consumerFilters(append(many, "hob.ds.$x")); !slices.Equal(got, []string{"hob.dm.>", "hob.ds.>"}) {
+		t.Errorf("consumerFilters of %d subjects: %q", len(many)+1, got)
 	}
 }
 
@@ -50,6 +87,7 @@ func TestSubjectTopic_Rejects(t *testing.T) {
 		"hob.s.a",              // a plain topic under the '$' prefix
 		"hob.m.a b",            // a byte that should be escaped
 		"hob.m.a.*", "hob.m.>", // wildcards
+		"hob.dm.$a", "hob.ds.a", "hob.dm.", "hob.d.a", "hob.dx.a", // the durable space follows the same rules
 	} {
 		if topic, err := subjectTopic(s); !errors.Is(err, errBadSubject) {
 			t.Errorf("subjectTopic(%q) = %q, %v; want errBadSubject", s, topic, err)

@@ -11,8 +11,9 @@ import (
 
 // StartNATS starts a nats-server (from the Go module) with JetStream on a
 // free loopback port, as an external NATS for a cluster, and stops it when
-// the test ends. It returns the server's URL.
-func StartNATS(t testing.TB) string {
+// the test ends. It returns the server's URL and a function that stops it
+// early (a NATS outage).
+func StartNATS(t testing.TB) (url string, stop func()) {
 	t.Helper()
 	s, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true,
 		StoreDir: t.TempDir(), NoSigs: true, NoLog: true})
@@ -24,8 +25,9 @@ func StartNATS(t testing.TB) string {
 		s.Shutdown()
 		t.Fatal("testutil: nats-server did not become ready")
 	}
-	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	return s.ClientURL()
+	stop = func() { s.Shutdown(); s.WaitForShutdown() }
+	t.Cleanup(stop)
+	return s.ClientURL(), stop
 }
 
 // Health answers GET /healthz on the node's metrics listener: the status
