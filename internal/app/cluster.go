@@ -14,6 +14,7 @@ import (
 	"github.com/hob-iot/hob/internal/broker"
 	"github.com/hob-iot/hob/internal/bus"
 	"github.com/hob-iot/hob/internal/registry"
+	"github.com/hob-iot/hob/internal/telemetry"
 )
 
 // Invalidation kinds broadcast to the other nodes of a cluster.
@@ -44,6 +45,7 @@ func (a *App) openCluster(ctx context.Context) error {
 		return fmt.Errorf("app: joining the cluster as node %s: %w", id, err)
 	}
 	a.node = node
+	a.metricSources = append(a.metricSources, clusterMetrics{node})
 	a.log.Info("joined the cluster", "node", id, "members", node.Members())
 	return nil
 }
@@ -169,4 +171,18 @@ func (a *App) serveClusterHealth(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// clusterMetrics reports the bus's counters to /metrics.
+type clusterMetrics struct{ n *bus.Node }
+
+// Samples implements telemetry.Source.
+func (m clusterMetrics) Samples() []telemetry.Sample {
+	s := m.n.Stats()
+	out := []telemetry.Sample{gauge("hob_cluster_members", "nodes of the cluster heard from lately, this one included", float64(len(m.n.Members())))}
+	for kind, v := range map[string]uint64{"forwarded": s.Forwarded, "durable": s.Durable, "replayed": s.Replayed,
+		"received": s.Received, "duplicate": s.Duplicates, "dropped": s.Dropped} {
+		out = append(out, counter("hob_cluster_messages_total", "messages between nodes, by what happened to them", map[string]string{"kind": kind}, float64(v)))
+	}
+	return out
 }

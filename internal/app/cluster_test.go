@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -56,7 +58,7 @@ func runClusterSuite(t *testing.T, c *testutil.Cluster) {
 	t.Run("ShadowFromTwoNodes", func(t *testing.T) { testClusterShadow(t, c) })
 	t.Run("RuleFiresOnce", func(t *testing.T) { testClusterRule(t, c, dev) })
 	t.Run("PolicyChangeOnAnotherNode", func(t *testing.T) { testClusterPolicy(t, c, client) })
-	t.Run("Health", func(t *testing.T) { testClusterHealth(t, c) })
+	t.Run("Health", func(t *testing.T) { testClusterHealth(t, c, dev) })
 }
 
 // clusterClient is an MQTT 3.1.1 connection (paho) to one node, counting
@@ -142,6 +144,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// waitUntil polls cond for at most d and reports whether it held.
+func waitUntil(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
 }
 
 // awaitRoute publishes probes on topic from pub until sub receives one:
@@ -342,8 +356,46 @@ func testClusterPolicy(t *testing.T, c *testutil.Cluster, client *iot.Client) {
 	})
 }
 
-// Every node's /healthz names the cluster's members.
-func testClusterHealth(t *testing.T, c *testutil.Cluster) {
+// Every node's /healthz names the cluster's members, and its metrics and
+// lifecycle events name the node.
+func testClusterHealth(t *testing.T, c *testutil.Cluster, d device) {
+	events, _ := dialNode(t, d, c.Nodes[0], "ev-watch", true)
+	events.subscribe(t, "$aws/events/presence/connected/+", 1)
+	for i := 0; ; i++ {
+		id := fmt.Sprintf("ev-%d", i)
+		cc, _ := dialNode(t, d, c.Nodes[2], id, true)
+		cc.Disconnect(0)
+		seen := false
+		waitUntil(500*time.Millisecond, func() bool {
+			events.mu.Lock()
+			defer events.mu.Unlock()
+			for k := range events.got {
+				if strings.HasPrefix(k, "$aws/events/presence/connected/"+id+" ") {
+					seen = true
+					if !strings.Contains(k, `"nodeId":"n3"`) {
+						t.Fatalf("a connected event from n3 does not name its node: %s", k)
+					}
+				}
+			}
+			return seen
+		})
+		if seen {
+			break
+		}
+		if i == 40 {
+			t.Fatal("no lifecycle event from n3 reached a subscriber on n1")
+		}
+	}
+	resp, err := http.Get("http://" + c.Nodes[1].App.MetricsAddr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `hob_cluster_members{node="n2"} 3`) ||
+		!strings.Contains(string(body), `hob_mqtt_connections{node="n2"}`) {
+		t.Errorf("n2's /metrics lacks the node label or the member count:\n%.2000s", body)
+	}
 	for _, node := range c.Nodes {
 		waitFor(t, "all three members in "+node.URL+"'s /healthz", func() bool {
 			code, body := node.Health(t)
