@@ -16,6 +16,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/hob-iot/hob/internal/testutil"
+	"github.com/hob-iot/hob/internal/testutil/pgtest"
 )
 
 // Three nodes whose embedded NATS servers form a cluster over loopback
@@ -406,5 +407,35 @@ func testClusterHealth(t *testing.T, c *testutil.Cluster, d device) {
 			return code == 200 && json.Unmarshal([]byte(body), &h) == nil && h.Status == "ok" &&
 				strings.Join(h.Members, ",") == "n1,n2,n3"
 		})
+	}
+}
+
+// PostgreSQL crashes and comes back: the nodes recover without being
+// restarted, and messages between clients never needed it.
+func TestCluster_PostgresRestart(t *testing.T) {
+	pg := pgtest.NewServer(t)
+	url, _ := testutil.StartNATS(t)
+	c := testutil.StartClusterOn(t, pg.CreateDB(t), 2, testutil.ClusterNATS{External: []string{url}})
+	n1, n2 := c.Nodes[0], c.Nodes[1]
+	client := n1.IoT(t)
+	d := provisionWithPolicy(t, n1, client, "pg-dev", rulesPolicy)
+	sub, _ := dialNode(t, d, n2, "pg-sub", true)
+	sub.subscribe(t, "pg/t", 1)
+	pub, _ := dialNode(t, d, n1, "pg-pub", true)
+	awaitRoute(t, pub, sub, "pg/t")
+
+	pg.Crash(t)
+	ctx := context.Background()
+	waitFor(t, "the API on n1 to work again after PostgreSQL restarted", func() bool {
+		_, err := client.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("pg-after")})
+		return err == nil
+	})
+	if _, err := n2.IoT(t).DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("pg-after")}); err != nil {
+		t.Fatalf("n2 after the restart: %v", err)
+	}
+	pub.publish(t, "pg/t", 1, false, "after")
+	waitFor(t, "a message across nodes after the restart", func() bool { return sub.count("pg/t", "after") == 1 })
+	if _, _, err := dialAddr(t, d, n2.App.MQTTAddr().String(), "pg-new", false); err != nil {
+		t.Fatalf("a new persistent session on n2 after the restart: %v", err)
 	}
 }

@@ -39,7 +39,13 @@ type ClusterNATS struct {
 // folder's CA and access keys, as docs/cluster.md tells users to.
 func StartCluster(t testing.TB, n int, nats ClusterNATS, opts ...Option) *Cluster {
 	t.Helper()
-	store := pgtest.Start(t)
+	return StartClusterOn(t, pgtest.Start(t), n, nats, opts...)
+}
+
+// StartClusterOn is StartCluster on the PostgreSQL database store (a DSN
+// or URL), for tests that need their own PostgreSQL server.
+func StartClusterOn(t testing.TB, store string, n int, nats ClusterNATS, opts ...Option) *Cluster {
+	t.Helper()
 	shared := seedSharedState(t)
 	routes := make([]string, n)
 	listen := make([]string, n)
