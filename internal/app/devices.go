@@ -8,6 +8,8 @@ import (
 	"github.com/hob-iot/hob/internal/auth"
 	"github.com/hob-iot/hob/internal/iot"
 	"github.com/hob-iot/hob/internal/registry"
+	"github.com/hob-iot/hob/internal/rules/eval"
+	"github.com/hob-iot/hob/internal/rules/sql"
 	"github.com/hob-iot/hob/internal/store"
 )
 
@@ -28,7 +30,7 @@ func NewRegistryAndDevices(st store.Store, account iot.Account, issuer registry.
 func newRegistryAndDevices(st store.Store, account iot.Account, issuer registry.CertIssuer,
 	log *slog.Logger, now func() time.Time, onRules func(), after func(registry.Change)) (*registry.Registry, *auth.Devices) {
 	var devs *auth.Devices
-	reg := registry.New(st, account, issuer, registry.Options{Now: now,
+	reg := registry.New(st, account, issuer, registry.Options{Now: now, CheckSQL: compilesRuleSQL,
 		OnChange: func(c registry.Change) {
 			if after != nil {
 				defer after(c)
@@ -97,3 +99,10 @@ func (d deviceRegistry) DescribeThing(ctx context.Context, name string) (auth.De
 }
 
 var _ auth.DeviceRegistry = deviceRegistry{}
+
+// compilesRuleSQL checks a topic rule's SQL as the rules engine will run
+// it (registry.Options.CheckSQL).
+func compilesRuleSQL(st *sql.Statement) error {
+	_, err := eval.Compile(st)
+	return err
+}

@@ -295,3 +295,17 @@ func signedRequest(t *testing.T, srv *testutil.Server, hc *http.Client, method, 
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("x-amzn-ErrorType") + " " + string(out)
 }
+
+// CreateTopicRule refuses SQL the engine could not run (an unknown
+// function), not only SQL that does not parse, and stores nothing.
+func TestRulesE2E_CreateRefusesUncompilableSQL(t *testing.T) {
+	srv := testutil.StartServer(t)
+	payload := `{"sql":"SELECT nofunc(a) FROM 't'","actions":[]}`
+	_, stderr, code := srv.AWSCLI(t, "iot", "create-topic-rule", "--rule-name", "uncompilable", "--topic-rule-payload", payload)
+	if code == 0 || !strings.Contains(stderr, "SqlParseException") || !strings.Contains(stderr, "nofunc") {
+		t.Fatalf("create-topic-rule with an unknown function: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := srv.AWSCLI(t, "iot", "get-topic-rule", "--rule-name", "uncompilable"); code == 0 || !strings.Contains(stderr, "UnauthorizedException") && !strings.Contains(stderr, "NotFound") {
+		t.Fatalf("the refused rule was stored: exit %d: %s", code, stderr)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hob-iot/hob/internal/iot"
+	"github.com/hob-iot/hob/internal/rules/sql"
 	"github.com/hob-iot/hob/internal/store"
 )
 
@@ -28,6 +29,7 @@ type Registry struct {
 	issuer   CertIssuer
 	now      func() time.Time
 	onChange func(Change)
+	checkSQL func(*sql.Statement) error
 }
 
 // Options configure a Registry. Zero values get defaults.
@@ -39,6 +41,11 @@ type Options struct {
 	// requesting goroutine, so it must not block for long, and it must not
 	// call the registry's write methods (reading is fine).
 	OnChange func(Change)
+	// CheckSQL, when set, checks a topic rule's parsed SQL beyond the
+	// grammar (the rules engine compiles it: unknown functions, wrong
+	// argument counts), so that CreateTopicRule refuses what the engine
+	// could not run; its *sql.ParseError becomes SqlParseException.
+	CheckSQL func(*sql.Statement) error
 }
 
 // New returns a Registry that keeps its state in st, names resources in
@@ -48,7 +55,7 @@ func New(st store.Store, account iot.Account, issuer CertIssuer, opts Options) *
 	if now == nil {
 		now = time.Now
 	}
-	return &Registry{st: st, account: account, issuer: issuer, now: now, onChange: opts.OnChange}
+	return &Registry{st: st, account: account, issuer: issuer, now: now, onChange: opts.OnChange, checkSQL: opts.CheckSQL}
 }
 
 // Tables of the registry in the store. Attachment tables hold both

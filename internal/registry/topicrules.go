@@ -60,7 +60,7 @@ type topicRuleRecord struct {
 // actions 0..10), and a name in use is a ResourceAlreadyExistsException
 // with moto's message (the real message is not recorded).
 func (r *Registry) CreateTopicRule(ctx context.Context, rule TopicRule, tags []Tag) error {
-	rec, err := newTopicRuleRecord(rule, r.now().UTC())
+	rec, err := newTopicRuleRecord(rule, r.now().UTC(), r.checkSQL)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ const (
 
 // newTopicRuleRecord checks a Create or Replace request and returns the
 // record to store, created at created.
-func newTopicRuleRecord(rule TopicRule, created time.Time) (topicRuleRecord, error) {
+func newTopicRuleRecord(rule TopicRule, created time.Time, check func(*sql.Statement) error) (topicRuleRecord, error) {
 	if err := iot.RuleName.Check(rule.Name); err != nil {
 		return topicRuleRecord{}, err
 	}
@@ -32,7 +32,7 @@ func newTopicRuleRecord(rule TopicRule, created time.Time) (topicRuleRecord, err
 	if version == "" {
 		version = sqlVersionDefault
 	}
-	from, err := parseRuleSQL(rule.SQL, version)
+	from, err := parseRuleSQL(rule.SQL, version, check)
 	if err != nil {
 		return topicRuleRecord{}, err
 	}
@@ -50,7 +50,7 @@ func newTopicRuleRecord(rule TopicRule, created time.Time) (topicRuleRecord, err
 // SqlParseException with the parser's message, which names the position
 // (rules-engine spec §1.2: SQL is validated at create/replace time); an
 // unknown version is an InvalidRequestException.
-func parseRuleSQL(text, version string) (string, error) {
+func parseRuleSQL(text, version string, check func(*sql.Statement) error) (string, error) {
 	var v sql.Version
 	switch version {
 	case string(sql.V20151008), string(sql.V20160323):
@@ -62,6 +62,9 @@ func parseRuleSQL(text, version string) (string, error) {
 			"awsIotSqlVersion %q is not one of 2015-10-08, 2016-03-23, beta", version)
 	}
 	st, err := sql.Parse(text, v)
+	if err == nil && check != nil {
+		err = check(st)
+	}
 	if err != nil {
 		var pe *sql.ParseError
 		if !errors.As(err, &pe) {

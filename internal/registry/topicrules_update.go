@@ -16,7 +16,7 @@ import (
 // CreateTopicRule checks it; a missing rule is an UnauthorizedException, as
 // for GetTopicRule.
 func (r *Registry) ReplaceTopicRule(ctx context.Context, rule TopicRule) error {
-	rec, err := newTopicRuleRecord(rule, time.Time{})
+	rec, err := newTopicRuleRecord(rule, time.Time{}, r.checkSQL)
 	if err != nil {
 		return err
 	}
