@@ -1,9 +1,10 @@
 // A certificate's page (#/certificates/ID): status and validity, status
 // changes and deletion, the things and policies attached to it.
 import { iot } from './api'
-import { field, h, showError } from './dom'
+import { h, showError } from './dom'
 import { type CertificateSummary, certificateActions, short, statusBadge } from './certificates-actions'
 import {
+  attachForm,
   Pager,
   confirmDelete,
   download,
@@ -119,30 +120,18 @@ function thingsCard(arn: string, status: HTMLElement): HTMLElement {
       throw e
     }
   })
-  const thing = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' })
-  const attach = h('button', { type: 'submit' }, 'Attach to thing')
-  const form = h('form', { novalidate: true }, h('div', { class: 'row' }, field('cert-attach-thing', 'Thing name', thing), attach))
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    showError('cert-attach-thing', null)
-    const name = thing.value.trim()
-    if (!name) {
-      showError('cert-attach-thing', 'Enter the name of a thing.')
-      thing.focus()
-      return
-    }
-    attach.disabled = true
-    try {
+  const form = attachForm({
+    id: 'cert-attach-thing',
+    label: 'Thing name',
+    control: h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' }),
+    button: 'Attach to thing',
+    empty: 'Enter the name of a thing.',
+    status,
+    attach: async (name) => {
       await iotPrincipal('PUT', `/things/${seg(name)}/principals`, arn)
-      thing.value = ''
-      say(status, `Attached the certificate to ${name}.`)
-      await pager.first()
-    } catch (e) {
-      showError('cert-attach-thing', text(e))
-      thing.focus()
-    } finally {
-      attach.disabled = false
-    }
+      return `Attached the certificate to ${name}.`
+    },
+    after: () => pager.first(),
   })
   void pager.first()
   return h(
@@ -195,28 +184,18 @@ function policiesCard(arn: string, status: HTMLElement): HTMLElement {
   void iot<{ policies: { policyName: string }[] }>('GET', '/policies?pageSize=250')
     .then((out) => choice.append(...out.policies.map((p) => h('option', { value: p.policyName }, p.policyName))))
     .catch((e) => showError('cert-attach-policy', text(e)))
-  const attach = h('button', { type: 'submit' }, 'Attach policy')
-  const form = h('form', { novalidate: true }, h('div', { class: 'row' }, field('cert-attach-policy', 'Policy', choice), attach))
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    showError('cert-attach-policy', null)
-    if (!choice.value) {
-      showError('cert-attach-policy', 'Choose a policy.')
-      choice.focus()
-      return
-    }
-    attach.disabled = true
-    try {
-      await iot('PUT', `/target-policies/${seg(choice.value)}`, { target: arn })
-      say(status, `Attached policy ${choice.value}.`)
-      choice.value = ''
-      await pager.first()
-    } catch (e) {
-      showError('cert-attach-policy', text(e))
-      choice.focus()
-    } finally {
-      attach.disabled = false
-    }
+  const form = attachForm({
+    id: 'cert-attach-policy',
+    label: 'Policy',
+    control: choice,
+    button: 'Attach policy',
+    empty: 'Choose a policy.',
+    status,
+    attach: async (policy) => {
+      await iot('PUT', `/target-policies/${seg(policy)}`, { target: arn })
+      return `Attached policy ${policy}.`
+    },
+    after: () => pager.first(),
   })
   void pager.first()
   return h(

@@ -2,9 +2,10 @@
 // default, delete), its targets (attach and detach a certificate) and
 // deletion.
 import { iot } from './api'
-import { field, h, showError } from './dom'
+import { h } from './dom'
 import { PolicyEditor, pretty } from './policies-editor'
 import {
+  attachForm,
   Pager,
   certificateChoices,
   certificateLink,
@@ -259,40 +260,21 @@ function targetsCard(name: string, status: HTMLElement): HTMLElement {
       throw e
     }
   })
-  const target = h('input', { type: 'text', list: 'policy-target-certs', autocomplete: 'off', spellcheck: 'false' })
-  const attach = h('button', { type: 'submit' }, 'Attach')
-  const form = h(
-    'form',
-    { novalidate: true },
-    h(
-      'div',
-      { class: 'row hob-inline' },
-      field('policy-attach-target', 'Certificate ARN', target, 'Pick one of the suggestions or paste an ARN.'),
-      attach,
-    ),
-    certificateChoices('policy-target-certs'),
-  )
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    showError('policy-attach-target', null)
-    const t = target.value.trim()
-    if (!t) {
-      showError('policy-attach-target', 'Enter a certificate ARN.')
-      target.focus()
-      return
-    }
-    attach.disabled = true
-    try {
+  const form = attachForm({
+    id: 'policy-attach-target',
+    label: 'Certificate ARN',
+    control: h('input', { type: 'text', list: 'policy-target-certs', autocomplete: 'off', spellcheck: 'false' }),
+    button: 'Attach',
+    empty: 'Enter a certificate ARN.',
+    hint: 'Pick one of the suggestions or paste an ARN.',
+    extra: certificateChoices('policy-target-certs'),
+    rowClass: 'row hob-inline',
+    status,
+    attach: async (t) => {
       await iot('PUT', `/target-policies/${seg(name)}`, { target: t })
-      target.value = ''
-      say(status, `Attached ${name} to ${t}.`)
-      await pager.first()
-    } catch (e) {
-      showError('policy-attach-target', text(e))
-      target.focus()
-    } finally {
-      attach.disabled = false
-    }
+      return `Attached ${name} to ${t}.`
+    },
+    after: () => pager.first(),
   })
   void pager.first()
   return h(

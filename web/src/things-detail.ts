@@ -1,8 +1,9 @@
 // A thing's page (#/things/NAME): its facts, attributes (UpdateThing),
 // attached certificates (attach and detach by ARN) and shadows.
 import { ApiError, iot, iotdata } from './api'
-import { field, h, showError } from './dom'
+import { h } from './dom'
 import {
+  attachForm,
   AttributeRows,
   certificateChoices,
   certificateLink,
@@ -165,40 +166,21 @@ function principalsCard(t: DescribeThing, status: HTMLElement): HTMLElement {
       throw e
     }
   })
-  const arn = h('input', { type: 'text', list: 'thing-cert-choices', autocomplete: 'off', spellcheck: 'false' })
-  const attach = h('button', { type: 'submit' }, 'Attach')
-  const form = h(
-    'form',
-    { novalidate: true },
-    h(
-      'div',
-      { class: 'row hob-inline' },
-      field('thing-attach-arn', 'Certificate ARN', arn, 'Pick one of the suggestions or paste an ARN.'),
-      attach,
-    ),
-    certificateChoices('thing-cert-choices'),
-  )
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    showError('thing-attach-arn', null)
-    const principal = arn.value.trim()
-    if (!principal) {
-      showError('thing-attach-arn', 'Enter a certificate ARN.')
-      arn.focus()
-      return
-    }
-    attach.disabled = true
-    try {
+  const form = attachForm({
+    id: 'thing-attach-arn',
+    label: 'Certificate ARN',
+    control: h('input', { type: 'text', list: 'thing-cert-choices', autocomplete: 'off', spellcheck: 'false' }),
+    button: 'Attach',
+    empty: 'Enter a certificate ARN.',
+    hint: 'Pick one of the suggestions or paste an ARN.',
+    extra: certificateChoices('thing-cert-choices'),
+    rowClass: 'row hob-inline',
+    status,
+    attach: async (principal) => {
       await iotPrincipal('PUT', `/things/${seg(t.thingName)}/principals`, principal)
-      arn.value = ''
-      say(status, `Attached ${principal} to ${t.thingName}.`)
-      await pager.first()
-    } catch (e) {
-      showError('thing-attach-arn', text(e))
-      arn.focus()
-    } finally {
-      attach.disabled = false
-    }
+      return `Attached ${principal} to ${t.thingName}.`
+    },
+    after: () => pager.first(),
   })
   void pager.first()
   return h(

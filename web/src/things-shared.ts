@@ -2,7 +2,7 @@
 // beside a control, inline delete confirmation, paged lists, tables, file
 // downloads, attribute rows and the principal calls.
 import { iot } from './api'
-import { field, h } from './dom'
+import { field, h, showError } from './dom'
 import './things-shared.css'
 
 // text is an error's message: the server's own for an ApiError.
@@ -339,4 +339,56 @@ export function certificateChoices(id: string): HTMLDataListElement {
       // Only suggestions; the field still takes a pasted ARN.
     })
   return list
+}
+
+// AttachForm describes the form under a list of attachments: one control
+// (a text input or a select), its submit button, the message shown when it
+// is empty, and the call that attaches, which returns what to announce.
+export interface AttachForm {
+  id: string
+  label: string
+  control: HTMLInputElement | HTMLSelectElement
+  button: string
+  empty: string
+  hint?: string
+  extra?: Node // e.g. the control's datalist
+  rowClass?: string // default 'row'
+  status: HTMLElement
+  attach: (value: string) => Promise<string>
+  after: () => Promise<void> // reload the list
+}
+
+// attachForm builds an AttachForm: the server's message goes next to the
+// control, and a failed attach changes nothing on the page.
+export function attachForm(f: AttachForm): HTMLFormElement {
+  const submit = h('button', { type: 'submit' }, f.button)
+  const form = h(
+    'form',
+    { novalidate: true },
+    h('div', { class: f.rowClass ?? 'row' }, field(f.id, f.label, f.control, f.hint), submit),
+    f.extra ?? null,
+  )
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    showError(f.id, null)
+    const value = f.control.value.trim()
+    if (!value) {
+      showError(f.id, f.empty)
+      f.control.focus()
+      return
+    }
+    submit.disabled = true
+    try {
+      const said = await f.attach(value)
+      f.control.value = ''
+      say(f.status, said)
+      await f.after()
+    } catch (e) {
+      showError(f.id, text(e))
+      f.control.focus()
+    } finally {
+      submit.disabled = false
+    }
+  })
+  return form
 }
