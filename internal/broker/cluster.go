@@ -26,6 +26,11 @@ type Cluster interface {
 	// and 2) is kept by the bus, for Replay, before Forward returns, so
 	// a PUBACK follows the hand-over.
 	Forward(topic string, data []byte, durable bool) error
+	// ForwardAsync forwards a durable message without waiting: done is
+	// called once, on another goroutine and in the order of the calls,
+	// when the bus keeps it or could not. A non-nil error means done will
+	// not be called.
+	ForwardAsync(topic string, data []byte, done func(error)) error
 	// Interest says this node has one more subscription on filter;
 	// NoInterest says it has one fewer. Calls are balanced.
 	Interest(filter string)
@@ -71,23 +76,40 @@ var errNoOwnership = errors.New("the cluster could not give this node the client
 func (s *Server) clustered() bool { return s.cfg.Cluster != nil }
 
 // forward hands a message published on this node to the other nodes. A
-// QoS 1 or 2 message is forwarded durably, and a client's is not
-// acknowledged (d fails) if the bus would not keep it.
+// QoS 1 or 2 message is forwarded durably and without waiting; a
+// client's is acknowledged (acker.go) once the bus keeps it, and not if
+// it could not.
 func (s *Server) forward(m *Message, d *durable) {
 	data := encodeStored(nil, m, m.QoS, m.Retain, nil)
-	keep := m.QoS > 0
+	if m.QoS == 0 {
+		if err := s.cfg.Cluster.Forward(m.Topic, data, false); err != nil {
+			s.forwardFailed(m.Topic, err)
+		}
+		return
+	}
 	var w *waiter
-	if keep && d != nil && d.push {
+	if d != nil && d.push {
 		w = d.add()
 	}
-	err := s.cfg.Cluster.Forward(m.Topic, data, keep)
-	if err != nil {
-		s.stats.clusterForwardFailed.Add(1)
-		s.log.Warn("broker: forwarding a message to the cluster failed", "topic", m.Topic, "err", err)
+	err := s.cfg.Cluster.ForwardAsync(m.Topic, data, func(err error) {
+		if err != nil {
+			s.forwardFailed(m.Topic, err)
+		}
+		if w != nil {
+			w.done(err)
+		}
+	})
+	if err != nil { // done will not be called
+		s.forwardFailed(m.Topic, err)
+		if w != nil {
+			w.done(err)
+		}
 	}
-	if w != nil {
-		w.done(err)
-	}
+}
+
+func (s *Server) forwardFailed(name string, err error) {
+	s.stats.clusterForwardFailed.Add(1)
+	s.log.Warn("broker: forwarding a message to the cluster failed", "topic", name, "err", err)
 }
 
 // DeliverRemote delivers a message another node forwarded (data: its

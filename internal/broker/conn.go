@@ -65,6 +65,7 @@ type conn struct {
 	park parkState // parking while idle (park.go)
 
 	out        outbox
+	acks       *acker // acknowledgements waiting for durable writes (acker.go); made on first use by the reader
 	writerDone chan struct{}
 	detached   chan struct{} // closed when the connection has fully ended
 

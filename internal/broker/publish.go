@@ -33,7 +33,7 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 		return cs
 	}
 	if p.QoS == packet.QoS2 && c.sess.seenInbound(p.PacketID) {
-		return c.sendAck(packet.PUBREC, p.PacketID, packet.Success) // a resend: routed already
+		return c.acknowledgeOrQueue(p, nil) // a resend: routed already
 	}
 	if cs, ok := c.checkPublish(p, name); !ok {
 		return cs
@@ -56,7 +56,7 @@ func (c *conn) onPublish(p *packet.Publish) *cause {
 		return causeProtocol(packet.ReceiveMaximumExceeded, "more than %d QoS 2 messages unreleased", s.cfg.MaxInflight)
 	}
 	s.route(m, &d)
-	return c.acknowledge(p, d.wait())
+	return c.acknowledgeOrQueue(p, &d)
 }
 
 // checkPublish applies the topic and size rules. An invalid topic is
@@ -134,6 +134,10 @@ func (c *conn) refusePublish(p *packet.Publish, rc packet.ReasonCode, event, why
 		ack.Kind = packet.PUBREC
 	}
 	ack.Properties.ReasonString = c.reasonString(why)
+	if c.acksBusy() { // after the acknowledgements still waiting [MQTT-4.6.0-2]
+		c.ackLater(pendingAck{refusal: ack})
+		return nil
+	}
 	return c.send(outItem{kind: outPacket, pkt: ack})
 }
 

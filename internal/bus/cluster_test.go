@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -227,9 +228,10 @@ func TestNode_Cluster(t *testing.T) {
 	})
 
 	// The node that leads the durable stream leaves during a burst of
-	// durable forwards: the forwards go on, every one acknowledged is in
-	// the stream once, and claiming a client id the node held reports it
-	// lost, with its last heartbeat.
+	// durable forwards, by Forward and by ForwardAsync at once: the
+	// forwards go on, every one acknowledged is in the stream once (and
+	// every ForwardAsync is, its done called once, in order), and claiming
+	// a client id the node held reports it lost, with its last heartbeat.
 	var rest []*Node // the nodes still running after this subtest
 	t.Run("NodeDies", func(t *testing.T) {
 		s, err := a.js.Stream(ctx, durableStream)
@@ -253,6 +255,7 @@ func TestNode_Cluster(t *testing.T) {
 		}
 		since := time.Now()
 		var acked []string // written by the burst, read after done
+		var syncAcked atomic.Uint64
 		stop, done := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(done)
@@ -268,13 +271,40 @@ func TestNode_Cluster(t *testing.T) {
 					return
 				}
 				acked = append(acked, data)
+				syncAcked.Add(1)
 			}
 		}()
-		burst := func(n uint64) {
-			want := x.Stats().Durable + n
-			waitFor(t, "the burst stalls", func() bool { return x.Stats().Durable >= want })
+		// The asynchronous burst sends half its messages, then the other
+		// half once the leader is leaving: a bounded burst, which is read
+		// back by Replay, that spans the leader's death.
+		const asyncHalf = 4000
+		var set settled
+		var sent []string // written by the burst, read after asyncDone
+		leaving, asyncDone := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(asyncDone)
+			for i := range 2 * asyncHalf {
+				if i == asyncHalf {
+					select {
+					case <-leaving:
+					case <-stop:
+						return
+					}
+				}
+				id := "async-" + strconv.Itoa(i)
+				if err := x.ForwardAsync("za/"+strconv.Itoa(i), []byte(id), set.done(id)); err != nil {
+					t.Errorf("ForwardAsync %d: %v", i, err)
+					return
+				}
+				sent = append(sent, id)
+			}
+		}()
+		burst := func(n int) { // both bursts go on
+			wantSync, wantAsync := syncAcked.Load()+uint64(n), set.len()+n
+			waitFor(t, "the burst stalls", func() bool { return syncAcked.Load() >= wantSync && set.len() >= wantAsync })
 		}
 		burst(20)
+		close(leaving)
 		closed := time.Now()
 		if err := dying.Close(); err != nil {
 			t.Fatal(err)
@@ -282,6 +312,18 @@ func TestNode_Cluster(t *testing.T) {
 		burst(20)
 		close(stop)
 		<-done
+		<-asyncDone
+		waitFor(t, "not every ForwardAsync was settled", func() bool { return set.len() >= len(sent) })
+		ids, errs := set.snapshot()
+		if !slices.Equal(ids, sent) {
+			t.Errorf("%d done calls for %d messages, or out of order", len(ids), len(sent))
+		}
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("done of %s: %v", ids[i], err)
+				break
+			}
+		}
 		got, err := x.Claim(ctx, "orphan")
 		if err != nil {
 			t.Fatal(err)
@@ -296,7 +338,18 @@ func TestNode_Cluster(t *testing.T) {
 				t.Errorf("message %s, acknowledged, is in the stream %d times", data, counts[data])
 			}
 		}
-		t.Logf("%d durable forwards acknowledged, %d messages in the stream; %s left, as the leader of the stream", len(acked), len(counts), dying.ID())
+		asyncCounts := map[string]int{}
+		for _, e := range replayAll(t, x, []string{"za/+"}, since, 0) {
+			asyncCounts[e.data]++
+		}
+		for _, id := range sent {
+			if asyncCounts[id] != 1 {
+				t.Errorf("message %s, forwarded with ForwardAsync, is in the stream %d times", id, asyncCounts[id])
+				break
+			}
+		}
+		t.Logf("%d durable forwards acknowledged, %d messages in the stream, %d by ForwardAsync (%d sent again); %s left, as the leader of the stream",
+			len(acked), len(counts), len(sent), x.async.resent.Load(), dying.ID())
 	})
 
 	t.Run("Healthy_ServerDown", func(t *testing.T) {

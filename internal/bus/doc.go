@@ -28,8 +28,13 @@
 // subject's durable twin ("hob.dm." for "hob.m.") instead, through
 // JetStream: the stream HOB_DURABLE captures that space, and Forward
 // returns once a majority of the stream's replicas has stored the
-// message. Interest subscribes to both spaces, so live delivery is the
-// same for both kinds, in one order and deduplicated alike. What the
+// message. ForwardAsync does the same without waiting: it returns once the
+// message is sent, and calls its done later, in the order of the calls,
+// from one collector goroutine per node that takes the stream's acks in
+// that order (and retries a failed message there, before settling the
+// next); at most MaxPendingDurable messages wait so. Interest subscribes
+// to both spaces, so live delivery is the same for both kinds, in one
+// order and deduplicated alike. What the
 // stream keeps (DurableMaxAge, DurableMaxBytes) is for Replay: a session
 // that resumes on another node after its node died gets, from there, what
 // it may have missed.
@@ -81,7 +86,14 @@
 //   - A durable Forward waits for the stream: a few milliseconds
 //     normally, up to 15 s while the stream elects a new leader after its
 //     leader's node died (nats-server waits 4 to 9 s before an election).
-//     Without a quorum of the stream's replicas it fails.
+//     Without a quorum of the stream's replicas it fails. ForwardAsync's
+//     done comes as late, and holds up the later ones meanwhile.
+//   - A ForwardAsync message whose attempt failed is sent again after the
+//     later messages already sent: the stream, and the nodes with
+//     interest, may then have them in another order than the calls (done
+//     calls keep the calls' order). Once one retry succeeds, the collector
+//     sends every later message whose attempt failed again at once, so
+//     that they need not wait for one retry each.
 //   - FilterSubjects follows MQTT's `a/#` (which matches `a`); AWS IoT's
 //     `a/#` does not, so the receiving node's own matching must decide
 //     (the broker matches every delivery against its subscriptions anyway).

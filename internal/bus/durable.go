@@ -26,10 +26,12 @@ const (
 	// whose Nats-Msg-Id it has stored already: a retried attempt whose
 	// first try was stored after all. It need only outlast durableBudget.
 	durableDuplicates = 30 * time.Second
-	// durableMaxPending bounds the durable forwards awaiting their ack;
-	// beyond it, an attempt waits up to durableStallWait for a free slot,
-	// holding forwarder.mu, then fails and is made again after a pause.
-	durableMaxPending = 4096
+	// durableMaxPending bounds the durable forwards awaiting their ack,
+	// ForwardAsync's and Forward's together; beyond it, an attempt waits
+	// up to durableStallWait for a free slot, holding forwarder.mu, then
+	// fails and is made again after a pause. ForwardAsync keeps at most
+	// MaxPendingDurable of them, so that half is always Forward's.
+	durableMaxPending = 2 * MaxPendingDurable
 	durableStallWait  = 20 * time.Millisecond
 )
 
@@ -123,7 +125,7 @@ func (n *Node) adjustDurable(ctx context.Context, have, want jetstream.StreamCon
 // stream stores the message once; a receiver may get it more than once,
 // which QoS 1 allows.
 func (n *Node) forwardDurable(subject string, data []byte) error {
-	end := time.Now().Add(durableBudget)
+	end := time.Now().Add(n.budget)
 	msgID := ""
 	for attempt := 1; ; attempt++ {
 		f, id, err := n.publishDurable(subject, data, msgID)
@@ -144,7 +146,7 @@ func (n *Node) forwardDurable(subject string, data []byte) error {
 		pause := backoff(attempt)
 		if time.Until(end) < pause {
 			return fmt.Errorf("the durable stream %s did not store it within %v (%d attempts; last: %w)",
-				durableStream, durableBudget, attempt, err)
+				durableStream, n.budget, attempt, err)
 		}
 		n.log.Debug("bus: durable forward not stored yet; trying again", "subject", subject, "attempt", attempt, "err", err)
 		if wait(n.ctx, pause) != nil {
@@ -156,9 +158,14 @@ func (n *Node) forwardDurable(subject string, data []byte) error {
 // publishDurable numbers and sends one attempt of a durable forward;
 // msgID "" means the first attempt, whose number becomes the message id.
 func (n *Node) publishDurable(subject string, data []byte, msgID string) (jetstream.PubAckFuture, string, error) {
-	m := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{hdrOrigin: {n.cfg.NodeID}}}
 	n.fwd.mu.Lock()
 	defer n.fwd.mu.Unlock()
+	return n.publishDurableLocked(subject, data, msgID)
+}
+
+// publishDurableLocked is publishDurable; forwarder.mu must be held.
+func (n *Node) publishDurableLocked(subject string, data []byte, msgID string) (jetstream.PubAckFuture, string, error) {
+	m := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{hdrOrigin: {n.cfg.NodeID}}}
 	n.fwd.seq++
 	num := n.boot + "/" + strconv.FormatUint(n.fwd.seq, 10)
 	m.Header[hdrSeq] = []string{num}

@@ -22,6 +22,8 @@ type forwarder struct {
 	// from a run for a copy (dedup).
 	mu  sync.Mutex
 	seq uint64
+	// stopped is set when Close begins: ForwardAsync queues no more.
+	stopped bool
 }
 
 // Forward publishes a message published on this node, for the nodes with

@@ -59,7 +59,11 @@ type Node struct {
 	stopping bool
 	wg       sync.WaitGroup
 
-	fwd      forwarder
+	fwd   forwarder
+	async asyncForwards
+	// budget is how long a durable forward is tried: durableBudget (tests
+	// shorten it before forwarding).
+	budget   time.Duration
 	interest interest
 	inbox    chan *nats.Msg // forwarded messages, from every interest subscription
 	members  members
@@ -100,11 +104,13 @@ func newNode(cfg Config) *Node {
 		boot:       hex.EncodeToString(b[:]),
 		connClosed: make(chan struct{}),
 		inbox:      make(chan *nats.Msg, inboxSize),
+		budget:     durableBudget,
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.interest.refs = map[string]int{}
 	n.interest.subs = map[string]*nats.Subscription{}
 	n.members.seen = map[string]time.Time{}
+	n.initAsync()
 	return n
 }
 
@@ -148,16 +154,20 @@ func (n *Node) start(ctx context.Context) error {
 // ID returns the node's id, Config.NodeID.
 func (n *Node) ID() string { return n.cfg.NodeID }
 
-// Close leaves the bus: it tells the other nodes, drains the connection
-// (retained changes and invalidations already received are still handled;
-// forwarded messages still queued are dropped; publications are flushed),
-// waits for the node's goroutines and stops the embedded server. Once it
-// returns, the node calls no Handler method. A Surrender still running is
-// cut short (its ctx ends). Close is idempotent; later calls return nil.
+// Close leaves the bus: it settles the messages ForwardAsync still has
+// pending (waiting up to a second for their acks, then calling their done
+// with ErrClosed), tells the other nodes, drains the connection (retained
+// changes and invalidations already received are still handled; forwarded
+// messages still queued are dropped; publications are flushed), waits for
+// the node's goroutines and stops the embedded server. Once it returns,
+// the node calls no Handler method and no ForwardAsync done. A Surrender
+// still running is cut short (its ctx ends). Close is idempotent; later
+// calls return nil.
 func (n *Node) Close() error {
 	if !n.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	n.stopAsync()
 	var err error
 	if n.nc != nil {
 		n.sayGoodbye()

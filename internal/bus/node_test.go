@@ -105,9 +105,10 @@ func TestNode_Close(t *testing.T) {
 	ctx := context.Background()
 	_, claimErr := n.Claim(ctx, "c")
 	_, aliveErr := n.LastAlive(ctx, "solo")
+	asyncErr := n.ForwardAsync("a", nil, func(error) { t.Error("ForwardAsync after Close called done") })
 	for name, err := range map[string]error{
 		"Healthy": n.Healthy(), "Forward": n.Forward("a", nil, true), "Retained": n.Retained("a", nil),
-		"Broadcast": n.Broadcast("k", nil), "Claim": claimErr, "LastAlive": aliveErr,
+		"ForwardAsync": asyncErr, "Broadcast": n.Broadcast("k", nil), "Claim": claimErr, "LastAlive": aliveErr,
 		"Replay": n.Replay(ctx, []string{"#"}, time.Time{}, 0, func(string, []byte) {}),
 	} {
 		if !errors.Is(err, ErrClosed) {

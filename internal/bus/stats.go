@@ -4,10 +4,13 @@ import "sync/atomic"
 
 // Stats are a node's counters since Start, for /metrics.
 type Stats struct {
-	// Forwarded counts the messages Forward published, durable or not.
+	// Forwarded counts the messages Forward published, durable or not,
+	// and those ForwardAsync published that the durable stream stored
+	// (counted as their done is called with nil): a durable message counts
+	// once it is stored, a failed one never.
 	Forwarded uint64
-	// Durable counts the messages Forward published with durable set and
-	// the durable stream stored.
+	// Durable counts the messages Forward published with durable set, or
+	// ForwardAsync published, and the durable stream stored.
 	Durable uint64
 	// Replayed counts the messages Replay handed to its callers.
 	Replayed uint64

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -151,15 +152,24 @@ func copySharedState(t testing.TB, from, to string) {
 	}
 }
 
-// freeLoopbackAddr returns a loopback address with a port that was free
-// a moment ago, for listeners that must be known before they start
-// (NATS routes name each other).
+// freeLoopbackAddr returns a loopback address with a port that was free a
+// moment ago, for listeners that must be known before they start (NATS
+// routes name each other, and a killed node's clients come back to known
+// ports). The port is drawn below the kernel's ephemeral range
+// (ip_local_port_range starts at 32768 by default), so the source port of
+// some other connection cannot take it before its listener binds.
 func freeLoopbackAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 1000 {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue // taken
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("testutil: no free loopback port below the ephemeral range")
+	return ""
 }
