@@ -55,6 +55,7 @@ export default async function policies({ page, shot, uniq, log }) {
   await page.getByRole('button', { name: 'Attach', exact: true }).click()
   await page.getByRole('table', { name: 'Targets' }).getByRole('link', { name: cert.arn }).waitFor()
   log(`${name} attached to certificate ${cert.id.slice(0, 12)}…`)
+  await shot('policy-detail')
 
   // Back on the list: the policy is listed; broken JSON in the editor.
   await go(page, '#/policies')
