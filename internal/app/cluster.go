@@ -139,6 +139,12 @@ func (h clusterHandler) Invalidate(kind string, data []byte) {
 // clusterLink is the broker's view of the bus (broker.Cluster).
 type clusterLink struct{ *bus.Node }
 
+// Forward implements broker.Cluster: the broker forwards only QoS 0
+// messages this way; QoS 1 and 2 go durably through ForwardAsync.
+func (l clusterLink) Forward(topic string, data []byte) error {
+	return l.Node.Forward(topic, data, false)
+}
+
 // Claim implements broker.Cluster.
 func (l clusterLink) Claim(ctx context.Context, clientID string) (broker.Claim, error) {
 	c, err := l.Node.Claim(ctx, clientID)

@@ -21,15 +21,14 @@ import (
 // nodes, which deliver it to their subscribers only: so every subscriber
 // gets it once and every consumer sees it once, on the node it arrived at.
 type Cluster interface {
-	// Forward hands a message published on this node (data: its stored
-	// form) to the nodes with interest in topic. A durable one (QoS 1
-	// and 2) is kept by the bus, for Replay, before Forward returns, so
-	// a PUBACK follows the hand-over.
-	Forward(topic string, data []byte, durable bool) error
-	// ForwardAsync forwards a durable message without waiting: done is
-	// called once, on another goroutine and in the order of the calls,
-	// when the bus keeps it or could not. A non-nil error means done will
-	// not be called.
+	// Forward hands a QoS 0 message published on this node (data: its
+	// stored form) to the nodes with interest in topic, at most once.
+	Forward(topic string, data []byte) error
+	// ForwardAsync forwards a QoS 1 or 2 message durably (the bus keeps
+	// it for Replay) without waiting: done is called once, on another
+	// goroutine and in the order of the calls, when the bus keeps it or
+	// could not, so a PUBACK follows the hand-over. A non-nil error means
+	// done will not be called.
 	ForwardAsync(topic string, data []byte, done func(error)) error
 	// Interest says this node has one more subscription on filter;
 	// NoInterest says it has one fewer. Calls are balanced.
@@ -82,7 +81,7 @@ func (s *Server) clustered() bool { return s.cfg.Cluster != nil }
 func (s *Server) forward(m *Message, d *durable) {
 	data := encodeStored(nil, m, m.QoS, m.Retain, nil)
 	if m.QoS == 0 {
-		if err := s.cfg.Cluster.Forward(m.Topic, data, false); err != nil {
+		if err := s.cfg.Cluster.Forward(m.Topic, data); err != nil {
 			s.forwardFailed(m.Topic, err)
 		}
 		return

@@ -276,29 +276,9 @@ func closedBeforeAck(err error) error {
 	return fmt.Errorf("%w before the durable stream acknowledged the message (last: %v)", ErrClosed, err)
 }
 
-// awaitAsync waits for the stream's answer to one attempt, as awaitAck
-// does, until Close stops waiting for acks (ErrClosed).
-func (n *Node) awaitAsync(f jetstream.PubAckFuture) error {
-	select { // most acks are in by the time the collector gets to them
-	case <-f.Ok():
-		return nil
-	case err := <-f.Err():
-		return err
-	default:
-	}
-	t := time.NewTimer(durableAttempt + time.Second)
-	defer t.Stop()
-	select {
-	case <-f.Ok():
-		return nil
-	case err := <-f.Err():
-		return err
-	case <-t.C:
-		return jetstream.ErrAsyncPublishTimeout
-	case <-n.async.abort:
-		return ErrClosed
-	}
-}
+// awaitAsync waits for the stream's answer to one attempt until Close
+// stops waiting for acks (ErrClosed).
+func (n *Node) awaitAsync(f jetstream.PubAckFuture) error { return awaitAck(f, n.async.abort) }
 
 // asyncClosing reports whether Close has begun, for the collector.
 func (n *Node) asyncClosing() bool {

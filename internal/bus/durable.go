@@ -131,7 +131,7 @@ func (n *Node) forwardDurable(subject string, data []byte) error {
 		f, id, err := n.publishDurable(subject, data, msgID)
 		msgID = id
 		if err == nil {
-			err = n.awaitAck(f)
+			err = awaitAck(f, n.ctx.Done())
 		}
 		if err == nil {
 			n.stats.durable.Add(1)
@@ -180,10 +180,18 @@ func (n *Node) publishDurableLocked(subject string, data []byte, msgID string) (
 	return f, msgID, err
 }
 
-// awaitAck waits for the stream's answer to one attempt. nats.go ends the
-// attempt with ErrAsyncPublishTimeout after durableAttempt; the timer
-// here only guards against a future that never ends.
-func (n *Node) awaitAck(f jetstream.PubAckFuture) error {
+// awaitAck waits for the stream's answer to one attempt, or until stop is
+// closed (ErrClosed). nats.go ends the attempt with ErrAsyncPublishTimeout
+// after durableAttempt; the timer here only guards against a future that
+// never ends. An answer already in costs no timer.
+func awaitAck(f jetstream.PubAckFuture, stop <-chan struct{}) error {
+	select {
+	case <-f.Ok():
+		return nil
+	case err := <-f.Err():
+		return err
+	default:
+	}
 	t := time.NewTimer(durableAttempt + time.Second)
 	defer t.Stop()
 	select {
@@ -193,7 +201,7 @@ func (n *Node) awaitAck(f jetstream.PubAckFuture) error {
 		return err
 	case <-t.C:
 		return jetstream.ErrAsyncPublishTimeout
-	case <-n.ctx.Done():
+	case <-stop:
 		return ErrClosed
 	}
 }

@@ -5,6 +5,10 @@ import { h, showError } from './dom'
 import { type CertificateSummary, certificateActions, short, statusBadge } from './certificates-actions'
 import {
   attachForm,
+  type Back,
+  backLink,
+  detailShell,
+  fetchDetail,
   Pager,
   confirmDelete,
   download,
@@ -26,33 +30,25 @@ interface CertificateDescription extends CertificateSummary {
   validity?: { notBefore?: number; notAfter?: number }
 }
 
+const back: Back = { hash: '#/certificates', label: '← All certificates' }
+
 export function renderCertificate(id: string): HTMLElement {
-  const page = h(
-    'div',
-    { class: 'certificates certificate-detail' },
-    h('a', { href: '#/certificates', class: 'hob-back' }, '← All certificates'),
-    h('h1', {}, `Certificate ${short(id)}`),
-    h('p', { class: 'status', role: 'status' }, 'Loading…'),
-  )
+  const page = detailShell('certificates certificate-detail', back, `Certificate ${short(id)}`)
   void load(page, id)
   return page
 }
 
 async function load(page: HTMLElement, id: string, notice = ''): Promise<void> {
-  let c: CertificateDescription
-  try {
-    c = (await iot<{ certificateDescription: CertificateDescription }>('GET', `/certificates/${seg(id)}`))
-      .certificateDescription
-  } catch (e) {
-    page.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, text(e)))
-    return
-  }
+  const c = await fetchDetail(page, async () =>
+    (await iot<{ certificateDescription: CertificateDescription }>('GET', `/certificates/${seg(id)}`)).certificateDescription,
+  )
+  if (!c) return
   const status = statusLine()
   status.textContent = notice
   const pem = h('button', { type: 'button', class: 'small' }, 'Download PEM')
   pem.addEventListener('click', () => download(`${c.certificateId}-certificate.pem.crt`, c.certificatePem))
   page.replaceChildren(
-    h('a', { href: '#/certificates', class: 'hob-back' }, '← All certificates'),
+    backLink(back),
     h('h1', {}, `Certificate ${short(c.certificateId)}`),
     status,
     h(

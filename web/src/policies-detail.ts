@@ -6,6 +6,10 @@ import { h } from './dom'
 import { PolicyEditor, pretty } from './policies-editor'
 import {
   attachForm,
+  type Back,
+  backLink,
+  detailShell,
+  fetchDetail,
   Pager,
   certificateChoices,
   certificateLink,
@@ -35,29 +39,20 @@ interface PolicyVersion {
   createDate?: number
 }
 
+const back: Back = { hash: '#/policies', label: '← All policies' }
+
 export function renderPolicy(name: string): HTMLElement {
-  const page = h(
-    'div',
-    { class: 'policies policy-detail' },
-    h('a', { href: '#/policies', class: 'hob-back' }, '← All policies'),
-    h('h1', {}, name),
-    h('p', { class: 'status', role: 'status' }, 'Loading…'),
-  )
+  const page = detailShell('policies policy-detail', back, name)
   void load(page, name)
   return page
 }
 
 async function load(page: HTMLElement, name: string): Promise<void> {
-  let p: GetPolicy
-  try {
-    p = await iot<GetPolicy>('GET', `/policies/${seg(name)}`)
-  } catch (e) {
-    page.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, text(e)))
-    return
-  }
+  const p = await fetchDetail(page, () => iot<GetPolicy>('GET', `/policies/${seg(name)}`))
+  if (!p) return
   const status = statusLine()
   page.replaceChildren(
-    h('a', { href: '#/policies', class: 'hob-back' }, '← All policies'),
+    backLink(back),
     h(
       'div',
       { class: 'hob-heading' },

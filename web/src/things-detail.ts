@@ -4,6 +4,10 @@ import { ApiError, iot, iotdata } from './api'
 import { h } from './dom'
 import {
   attachForm,
+  type Back,
+  backLink,
+  detailShell,
+  fetchDetail,
   AttributeRows,
   certificateChoices,
   certificateLink,
@@ -29,29 +33,20 @@ interface DescribeThing {
   version: number
 }
 
+const back: Back = { hash: '#/things', label: '← All things' }
+
 export function renderThing(name: string): HTMLElement {
-  const page = h(
-    'div',
-    { class: 'things thing-detail' },
-    h('a', { href: '#/things', class: 'hob-back' }, '← All things'),
-    h('h1', {}, name),
-    h('p', { class: 'status', role: 'status' }, 'Loading…'),
-  )
+  const page = detailShell('things thing-detail', back, name)
   void load(page, name)
   return page
 }
 
 async function load(page: HTMLElement, name: string): Promise<void> {
-  let thing: DescribeThing
-  try {
-    thing = await iot<DescribeThing>('GET', `/things/${seg(name)}`)
-  } catch (e) {
-    page.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, text(e)))
-    return
-  }
+  const thing = await fetchDetail(page, () => iot<DescribeThing>('GET', `/things/${seg(name)}`))
+  if (!thing) return
   const status = statusLine()
   page.replaceChildren(
-    h('a', { href: '#/things', class: 'hob-back' }, '← All things'),
+    backLink(back),
     h(
       'div',
       { class: 'hob-heading' },

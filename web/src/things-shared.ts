@@ -392,3 +392,31 @@ export function attachForm(f: AttachForm): HTMLFormElement {
   })
   return form
 }
+
+// Back names a detail page's list: where its back link goes.
+export interface Back {
+  hash: string
+  label: string
+}
+
+export function backLink(b: Back): HTMLAnchorElement {
+  return h('a', { href: b.hash, class: 'hob-back' }, b.label)
+}
+
+// detailShell is a detail page (#/things/NAME, #/policies/NAME,
+// #/certificates/ID) while it loads: its back link, its title and
+// "Loading…", which fetchDetail replaces.
+export function detailShell(cls: string, back: Back, title: string): HTMLElement {
+  return h('div', { class: cls }, backLink(back), h('h1', {}, title), h('p', { class: 'status', role: 'status' }, 'Loading…'))
+}
+
+// fetchDetail answers what fetch gets, or undefined after putting the
+// server's message where the shell says "Loading…".
+export async function fetchDetail<T>(page: HTMLElement, fetch: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fetch()
+  } catch (e) {
+    page.lastElementChild?.replaceWith(h('p', { class: 'error', role: 'alert' }, text(e)))
+    return undefined
+  }
+}
