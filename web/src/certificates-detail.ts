@@ -92,30 +92,24 @@ function thingsCard(arn: string, status: HTMLElement): HTMLElement {
   const pager = new Pager('things', async (token) => {
     const q = new URLSearchParams({ maxResults: '25' })
     if (token) q.set('nextToken', token)
-    try {
-      const out = await iotPrincipal<{ things: string[]; nextToken?: string }>('GET', `/principals/things?${q}`, arn)
-      loadError.show(null)
-      const rows = (out.things ?? []).map((t) =>
-        row(
-          h('a', { href: `#/things/${seg(t)}` }, t),
-          confirmDelete(
-            `from thing ${t}`,
-            async () => {
-              await iotPrincipal('DELETE', `/things/${seg(t)}/principals`, arn)
-              say(status, `Detached the certificate from ${t}.`)
-              await pager.first()
-            },
-            'Detach',
-          ),
+    const out = await iotPrincipal<{ things: string[]; nextToken?: string }>('GET', `/principals/things?${q}`, arn)
+    const rows = (out.things ?? []).map((t) =>
+      row(
+        h('a', { href: `#/things/${seg(t)}` }, t),
+        confirmDelete(
+          `from thing ${t}`,
+          async () => {
+            await iotPrincipal('DELETE', `/things/${seg(t)}/principals`, arn)
+            say(status, `Detached the certificate from ${t}.`)
+            await pager.first()
+          },
+          'Detach',
         ),
-      )
-      body.replaceChildren(table('Things', ['Thing', 'Actions'], rows, 'Not attached to any thing.'))
-      return out.nextToken
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+      ),
+    )
+    body.replaceChildren(table('Things', ['Thing', 'Actions'], rows, 'Not attached to any thing.'))
+    return out.nextToken
+  }, loadError)
   const form = attachForm({
     id: 'cert-attach-thing',
     label: 'Thing name',
@@ -149,33 +143,27 @@ function policiesCard(arn: string, status: HTMLElement): HTMLElement {
   const pager = new Pager('policies', async (marker) => {
     const q = new URLSearchParams({ pageSize: '25' })
     if (marker) q.set('marker', marker)
-    try {
-      const out = await iot<{ policies: { policyName: string }[]; nextMarker?: string }>(
-        'POST',
-        `/attached-policies/${seg(arn)}?${q}`,
-      )
-      loadError.show(null)
-      const rows = (out.policies ?? []).map((p) =>
-        row(
-          h('a', { href: `#/policies/${seg(p.policyName)}` }, p.policyName),
-          confirmDelete(
-            `policy ${p.policyName}`,
-            async () => {
-              await iot('POST', `/target-policies/${seg(p.policyName)}`, { target: arn })
-              say(status, `Detached policy ${p.policyName}.`)
-              await pager.first()
-            },
-            'Detach',
-          ),
+    const out = await iot<{ policies: { policyName: string }[]; nextMarker?: string }>(
+      'POST',
+      `/attached-policies/${seg(arn)}?${q}`,
+    )
+    const rows = (out.policies ?? []).map((p) =>
+      row(
+        h('a', { href: `#/policies/${seg(p.policyName)}` }, p.policyName),
+        confirmDelete(
+          `policy ${p.policyName}`,
+          async () => {
+            await iot('POST', `/target-policies/${seg(p.policyName)}`, { target: arn })
+            say(status, `Detached policy ${p.policyName}.`)
+            await pager.first()
+          },
+          'Detach',
         ),
-      )
-      body.replaceChildren(table('Policies', ['Policy', 'Actions'], rows, 'No policy is attached.'))
-      return out.nextMarker
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+      ),
+    )
+    body.replaceChildren(table('Policies', ['Policy', 'Actions'], rows, 'No policy is attached.'))
+    return out.nextMarker
+  }, loadError)
   const choice = h('select', {}, h('option', { value: '' }, 'Choose a policy…'))
   void iot<{ policies: { policyName: string }[] }>('GET', '/policies?pageSize=250')
     .then((out) => choice.append(...out.policies.map((p) => h('option', { value: p.policyName }, p.policyName))))

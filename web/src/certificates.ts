@@ -24,16 +24,10 @@ export function renderCertificates(params: string[]): HTMLElement {
   const pager: Pager = new Pager('certificates', async (marker) => {
     const q = new URLSearchParams({ pageSize: '25' })
     if (marker) q.set('marker', marker)
-    try {
-      const out = await iot<{ certificates: CertificateSummary[]; nextMarker?: string }>('GET', `/certificates?${q}`)
-      loadError.show(null)
-      body.replaceChildren(listTable(out.certificates ?? [], status, pager))
-      return out.nextMarker
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+    const out = await iot<{ certificates: CertificateSummary[]; nextMarker?: string }>('GET', `/certificates?${q}`)
+    body.replaceChildren(listTable(out.certificates ?? [], status, pager))
+    return out.nextMarker
+  }, loadError)
   void pager.first()
   return h(
     'div',

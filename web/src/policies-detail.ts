@@ -231,30 +231,24 @@ function targetsCard(name: string, status: HTMLElement): HTMLElement {
   const pager = new Pager('targets', async (marker) => {
     const q = new URLSearchParams({ pageSize: '25' })
     if (marker) q.set('marker', marker)
-    try {
-      const out = await iot<{ targets: string[]; nextMarker?: string }>('POST', `/policy-targets/${seg(name)}?${q}`)
-      loadError.show(null)
-      const rows = (out.targets ?? []).map((t) =>
-        row(
-          certificateLink(t),
-          confirmDelete(
-            `${name} from ${t}`,
-            async () => {
-              await iot('POST', `/target-policies/${seg(name)}`, { target: t })
-              say(status, `Detached ${name} from ${t}.`)
-              await pager.first()
-            },
-            'Detach',
-          ),
+    const out = await iot<{ targets: string[]; nextMarker?: string }>('POST', `/policy-targets/${seg(name)}?${q}`)
+    const rows = (out.targets ?? []).map((t) =>
+      row(
+        certificateLink(t),
+        confirmDelete(
+          `${name} from ${t}`,
+          async () => {
+            await iot('POST', `/target-policies/${seg(name)}`, { target: t })
+            say(status, `Detached ${name} from ${t}.`)
+            await pager.first()
+          },
+          'Detach',
         ),
-      )
-      body.replaceChildren(table('Targets', ['Target', 'Actions'], rows, 'The policy is not attached to anything.'))
-      return out.nextMarker
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+      ),
+    )
+    body.replaceChildren(table('Targets', ['Target', 'Actions'], rows, 'The policy is not attached to anything.'))
+    return out.nextMarker
+  }, loadError)
   const form = attachForm({
     id: 'policy-attach-target',
     label: 'Certificate ARN',

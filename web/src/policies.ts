@@ -22,26 +22,20 @@ export function renderPolicies(params: string[]): HTMLElement {
   const pager: Pager = new Pager('policies', async (marker) => {
     const q = new URLSearchParams({ pageSize: '25', isAscendingOrder: 'true' })
     if (marker) q.set('marker', marker)
-    try {
-      const out = await iot<{ policies: PolicyRef[]; nextMarker?: string }>('GET', `/policies?${q}`)
-      loadError.show(null)
-      const rows = (out.policies ?? []).map((p) =>
-        row(
-          h('a', { href: `#/policies/${seg(p.policyName)}`, title: p.policyArn }, p.policyName),
-          confirmDelete(`policy ${p.policyName}`, async () => {
-            await iot('DELETE', `/policies/${seg(p.policyName)}`)
-            say(status, `Deleted policy ${p.policyName}.`)
-            await pager.reload()
-          }),
-        ),
-      )
-      body.replaceChildren(table('Policies', ['Name', 'Actions'], rows, 'No policies yet.'))
-      return out.nextMarker
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+    const out = await iot<{ policies: PolicyRef[]; nextMarker?: string }>('GET', `/policies?${q}`)
+    const rows = (out.policies ?? []).map((p) =>
+      row(
+        h('a', { href: `#/policies/${seg(p.policyName)}`, title: p.policyArn }, p.policyName),
+        confirmDelete(`policy ${p.policyName}`, async () => {
+          await iot('DELETE', `/policies/${seg(p.policyName)}`)
+          say(status, `Deleted policy ${p.policyName}.`)
+          await pager.reload()
+        }),
+      ),
+    )
+    body.replaceChildren(table('Policies', ['Name', 'Actions'], rows, 'No policies yet.'))
+    return out.nextMarker
+  }, loadError)
   void pager.first()
   return h(
     'div',

@@ -134,33 +134,27 @@ function principalsCard(t: DescribeThing, status: HTMLElement): HTMLElement {
   const pager = new Pager('certificates', async (token) => {
     const q = new URLSearchParams({ maxResults: '25' })
     if (token) q.set('nextToken', token)
-    try {
-      const out = await iot<{ principals: string[]; nextToken?: string }>(
-        'GET',
-        `/things/${seg(t.thingName)}/principals?${q}`,
-      )
-      loadError.show(null)
-      const rows = (out.principals ?? []).map((p) =>
-        row(
-          certificateLink(p),
-          confirmDelete(
-            `${p} from ${t.thingName}`,
-            async () => {
-              await iotPrincipal('DELETE', `/things/${seg(t.thingName)}/principals`, p)
-              say(status, `Detached ${p} from ${t.thingName}.`)
-              await pager.first()
-            },
-            'Detach',
-          ),
+    const out = await iot<{ principals: string[]; nextToken?: string }>(
+      'GET',
+      `/things/${seg(t.thingName)}/principals?${q}`,
+    )
+    const rows = (out.principals ?? []).map((p) =>
+      row(
+        certificateLink(p),
+        confirmDelete(
+          `${p} from ${t.thingName}`,
+          async () => {
+            await iotPrincipal('DELETE', `/things/${seg(t.thingName)}/principals`, p)
+            say(status, `Detached ${p} from ${t.thingName}.`)
+            await pager.first()
+          },
+          'Detach',
         ),
-      )
-      body.replaceChildren(table('Attached certificates', ['Certificate', 'Actions'], rows, 'No certificate is attached.'))
-      return out.nextToken
-    } catch (e) {
-      loadError.show(text(e))
-      throw e
-    }
-  })
+      ),
+    )
+    body.replaceChildren(table('Attached certificates', ['Certificate', 'Actions'], rows, 'No certificate is attached.'))
+    return out.nextToken
+  }, loadError)
   const form = attachForm({
     id: 'thing-attach-arn',
     label: 'Certificate ARN',

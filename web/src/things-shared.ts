@@ -149,10 +149,13 @@ export class Pager {
   private label = h('span', { class: 'hint' })
 
   // load shows the page at token ('' is the first) and answers the next
-  // page's token, if any; it throws after showing why it could not.
+  // page's token, if any, or throws. errors, when given, shows why a page
+  // could not be loaded (the server's message) and is cleared by the next
+  // page that loads; without it, load shows its errors itself.
   constructor(
     what: string,
     private readonly load: (token: string) => Promise<string | undefined>,
+    private readonly errors?: Slot,
   ) {
     this.element = h('nav', { class: 'hob-pager', 'aria-label': `Pages of ${what}` }, this.prevButton, this.label, this.nextButton)
     this.prevButton.addEventListener('click', () => void this.go(this.index - 1))
@@ -182,8 +185,10 @@ export class Pager {
       this.next = await this.load(this.tokens[i] ?? '')
       this.index = i
       this.tokens.length = i + 1
-    } catch {
-      // load has shown the error; the page shown stays as it was.
+      this.errors?.show(null)
+    } catch (e) {
+      // The page shown stays as it was.
+      this.errors?.show(text(e))
       this.tokens.length = Math.max(this.index + 1, 1)
     } finally {
       this.update()
