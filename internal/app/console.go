@@ -72,16 +72,12 @@ type consoleMonitor struct{ a *App }
 
 // Overview implements console.Monitor.
 func (m consoleMonitor) Overview() console.Overview {
-	st := m.a.broker.Stats()
-	o := console.Overview{Time: time.Now().UTC(), Connections: st.Connections, Events: m.a.consoleEvents.Newest()}
+	o := console.Overview{Time: time.Now().UTC(), Events: m.a.consoleEvents.Newest()}
+	o.Connections, o.MessagesIn, o.MessagesOut = m.a.broker.Traffic()
 	if m.a.mqttLn != nil {
 		if addr, ok := m.a.mqttLn.Addr().(*net.TCPAddr); ok {
 			o.MQTTPort = addr.Port
 		}
-	}
-	for q := range st.MessagesIn {
-		o.MessagesIn += st.MessagesIn[q]
-		o.MessagesOut += st.MessagesOut[q]
 	}
 	return o
 }

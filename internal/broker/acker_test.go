@@ -52,3 +52,20 @@ func TestServer_Acks_KeepOrderWhileWritesWait(t *testing.T) {
 		t.Fatalf("the subscriber got %d messages, want 28", got)
 	}
 }
+
+// Traffic is the cheap view of Stats a live page polls: the same figures.
+func TestServer_Traffic_MatchesStats(t *testing.T) {
+	s := newServer(t, nil, nil)
+	sub := dial(t, s, packet.V311, "t-sub")
+	sub.subscribe(1, "tr/#")
+	pub := dial(t, s, packet.V5, "t-pub")
+	pub.publish("tr/a", 1, false, "x")
+	pub.publish("tr/b", 0, false, "y")
+	readPayloads(sub)
+	conns, in, out := s.Traffic()
+	st := s.Stats()
+	if conns != st.Connections || conns != 2 || in != st.MessagesIn[0]+st.MessagesIn[1]+st.MessagesIn[2] || in != 2 ||
+		out != st.MessagesOut[0]+st.MessagesOut[1]+st.MessagesOut[2] || out != 2 {
+		t.Fatalf("Traffic() = %d, %d, %d; Stats() = %+v", conns, in, out, st)
+	}
+}

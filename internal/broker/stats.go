@@ -114,6 +114,18 @@ func (s *Server) Stats() Stats {
 	return st
 }
 
+// Traffic answers the connections now and the PUBLISH packets received
+// and sent since start, all QoS together: the few counters a live view
+// polls, without Stats' walk over every session.
+func (s *Server) Traffic() (connections int64, in, out uint64) {
+	c := &s.stats
+	for q := range 3 {
+		in += c.msgsIn[q].Load()
+		out += c.msgsOut[q].Load()
+	}
+	return c.connections.Load(), in, out
+}
+
 // queueDepths sums the sessions' waiting and in-flight messages. It
 // visits every session, which is fine at metrics-scrape rates.
 func (s *Server) queueDepths() (queued, inflight int64) {
