@@ -52,6 +52,9 @@ type Cluster interface {
 	// filters that were forwarded at or after since, in order, until it
 	// has caught up and tail has passed.
 	Replay(ctx context.Context, filters []string, since time.Time, tail time.Duration, fn func(topic string, data []byte)) error
+	// StoreDelay is the longest a successful ForwardAsync, on any node,
+	// takes from its call to the bus keeping the message for Replay.
+	StoreDelay() time.Duration
 }
 
 // Claim is what a claim found.
@@ -222,12 +225,22 @@ func (c *conn) claim(ctx context.Context) *cause {
 }
 
 // Replay bounds (cluster.go): how far before the moment a session may
-// have missed messages a replay starts, and how long it keeps reading
-// after catching up, while this node's new interest reaches the others.
+// have missed messages a replay starts, and how long this node's new
+// interest may take to reach the others.
 const (
-	replayMargin = 5 * time.Second
-	replayTail   = 2 * time.Second
+	replayMargin   = 5 * time.Second
+	replayInterest = 2 * time.Second
 )
+
+// replayTail is how long a replay keeps reading after catching up. A
+// message routed, on any node, before the session and its interest were
+// there went to no subscriber of the session, only to the bus; it is
+// kept there within StoreDelay of its routing (or its publisher was not
+// acknowledged): while a stream elects a new leader after a node died,
+// that is seconds.
+func (s *Server) replayTail() time.Duration {
+	return replayInterest + s.cfg.Cluster.StoreDelay()
+}
 
 // replaySince is when a session loaded from the store may have begun to
 // miss messages: when its node was last alive, if that node is gone or
@@ -277,7 +290,7 @@ func (s *Server) replayInto(ss *session, since time.Time) {
 			}
 		}()
 		n := 0
-		err := s.cfg.Cluster.Replay(ctx, filters, since, replayTail, func(name string, data []byte) {
+		err := s.cfg.Cluster.Replay(ctx, filters, since, s.replayTail(), func(name string, data []byte) {
 			if s.deliverReplayed(ss, name, data) {
 				n++
 			}

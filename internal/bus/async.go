@@ -147,6 +147,15 @@ func (n *Node) ForwardAsync(topic string, data []byte, done func(error)) error {
 	return nil
 }
 
+// StoreDelay is the longest time between a ForwardAsync call and the
+// stream storing its message, when done is called with nil: the retries'
+// budget, then one attempt's wait for its ack. A message acknowledged
+// later is reported as failed (its publisher was never told it is kept).
+// So a Replay that reads until StoreDelay after a moment finds every
+// message whose ForwardAsync, on any node, had begun by then and
+// succeeded.
+func (n *Node) StoreDelay() time.Duration { return n.budget + durableAttempt + time.Second }
+
 // collectLoop settles ForwardAsync's messages one at a time, in
 // ForwardAsync's order, until Close has begun and none is left.
 func (n *Node) collectLoop() {
@@ -184,13 +193,19 @@ func (n *Node) nextPending() *pendingForward {
 }
 
 // settle waits for e's ack, retries e when that fails, frees e's slot and
-// calls done.
+// calls done. An ack that comes later than StoreDelay after the call is
+// reported as a failure, so that StoreDelay bounds every success.
 func (n *Node) settle(e *pendingForward) {
 	err := n.store(e)
 	if err == nil {
 		n.stats.durable.Add(1)
 		n.stats.forwarded.Add(1)
-	} else {
+		if late := time.Since(e.end.Add(-n.budget)); late > n.StoreDelay() {
+			err = fmt.Errorf("the durable stream %s acknowledged it %v after the call, later than %v: too late for Replay to be sure to find it",
+				durableStream, late.Round(time.Millisecond), n.StoreDelay())
+		}
+	}
+	if err != nil {
 		err = fmt.Errorf("bus: forward %.64q durably: %w", e.topic, err)
 	}
 	<-n.async.slots

@@ -296,6 +296,27 @@ func TestForwardAsync_ServerDown(t *testing.T) {
 	t.Logf("Close took %v", took)
 }
 
+// TestForwardAsync_LateAckFails checks that a message the stream
+// acknowledges later than StoreDelay after the call is reported as
+// failed, so that a Replay reading for StoreDelay finds every success:
+// with a budget so short that StoreDelay is negative, every ack is late.
+func TestForwardAsync_LateAckFails(t *testing.T) {
+	s := startNATS(t)
+	n := startNode(t, Config{NodeID: "a", URLs: []string{s.ClientURL()}, Handler: &recorder{}, Log: testLogger(t)})
+	n.budget = -(durableAttempt + 2*time.Second) // before any forward: the callers read it
+	if n.StoreDelay() >= 0 {
+		t.Fatalf("StoreDelay is %v", n.StoreDelay())
+	}
+	var set settled
+	if err := n.ForwardAsync("d/late", []byte("late"), set.done("late")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "done was not called", func() bool { return set.len() == 1 })
+	if _, errs := set.snapshot(); errs[0] == nil || !strings.Contains(errs[0].Error(), "too late") {
+		t.Fatalf("done of a late ack: %v", errs[0])
+	}
+}
+
 // BenchmarkForward compares a durable Forward, which waits for the
 // stream's ack, with ForwardAsync, which does not, on one embedded node
 // (64-byte messages, one caller).

@@ -200,10 +200,7 @@ func (r *replay) run(ctx context.Context, end time.Time) error {
 // open makes the consumer, starting after the last message read, or at
 // since.
 func (r *replay) open(ctx context.Context) error {
-	r.serial++
-	r.name = r.prefix + "_" + strconv.Itoa(r.serial)
 	cfg := jetstream.ConsumerConfig{
-		Name:              r.name,
 		Description:       "hob: Replay on node " + r.n.cfg.NodeID,
 		AckPolicy:         jetstream.AckNonePolicy,
 		InactiveThreshold: replayInactive,
@@ -226,15 +223,21 @@ func (r *replay) open(ctx context.Context) error {
 	}
 	cctx, cancel := withKVTimeout(ctx)
 	defer cancel()
-	// Creating a consumer by name is idempotent: a retry whose first try
-	// was done after all finds it.
+	// Each attempt makes a consumer of another name. A consumer of one
+	// replica goes on one of the stream's peers, chosen by the JetStream
+	// meta leader, which takes a dead node for a live one until it has
+	// missed its heartbeats (tens of seconds): retrying the same name
+	// waits for that node as long. An attempt whose consumer was made
+	// after all leaves it to the server, which deletes it when idle.
 	cons, err := retryKV(cctx, func(ctx context.Context) (jetstream.Consumer, error) {
+		r.serial++
+		cfg.Name = r.prefix + "_" + strconv.Itoa(r.serial)
 		return r.n.js.CreateConsumer(ctx, durableStream, cfg)
 	})
 	if err != nil {
 		return fmt.Errorf("create a consumer of stream %s: %w", durableStream, err)
 	}
-	r.cons, r.dseq = cons, 0
+	r.cons, r.name, r.dseq = cons, cfg.Name, 0
 	return nil
 }
 
