@@ -3,6 +3,8 @@ package action
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // The HTTP retry rule of AWS (spec §10): at most 3 tries, only after a
@@ -28,9 +33,24 @@ type httpParams struct {
 	URL             string          `json:"url"`
 	ConfirmationURL string          `json:"confirmationUrl"`
 	Headers         []httpHeader    `json:"headers"`
-	Auth            json.RawMessage `json:"auth"`
+	Auth            *httpAuth       `json:"auth"`
 	EnableBatching  bool            `json:"enableBatching"`
 	BatchConfig     json.RawMessage `json:"batchConfig"`
+}
+
+// httpAuth is AWS's HttpAuthorization: SigV4 is its only kind.
+type httpAuth struct {
+	SigV4 *sigV4Auth `json:"sigv4"`
+}
+
+// sigV4Auth is AWS's SigV4Authorization. AWS signs with the credentials
+// of the role roleArn; hob has no IAM and signs with its own AWS
+// credentials (those of the AWS service actions), leaving roleArn
+// unassumed (docs/rules.md).
+type sigV4Auth struct {
+	SigningRegion string `json:"signingRegion"`
+	ServiceName   string `json:"serviceName"`
+	RoleArn       string `json:"roleArn"`
 }
 
 type httpHeader struct {
@@ -61,6 +81,12 @@ func (p *httpParams) check(c *checker) {
 			c.addf(f+"key", "Member must have length less than or equal to 256")
 		}
 		c.required(f+"value", h.Value)
+	}
+	if p.Auth != nil && p.Auth.SigV4 != nil {
+		a := p.Auth.SigV4
+		c.required("auth.sigv4.signingRegion", a.SigningRegion)
+		c.required("auth.sigv4.serviceName", a.ServiceName)
+		c.required("auth.sigv4.roleArn", a.RoleArn)
 	}
 }
 
@@ -95,7 +121,14 @@ func (p *httpParams) build(d Deps) (Action, error) {
 	if client == nil {
 		client = &http.Client{}
 	}
-	return &httpAction{p: *p, client: client, allow: d.AllowHTTP, timeout: httpTimeout, backoff: httpBackoff}, nil
+	a := &httpAction{p: *p, client: client, allow: d.AllowHTTP, timeout: httpTimeout, backoff: httpBackoff}
+	if p.Auth != nil && p.Auth.SigV4 != nil {
+		if d.AWS == nil {
+			return nil, fmt.Errorf("no AWS credentials to sign the http action's requests (auth.sigv4): configure them as for the AWS service actions")
+		}
+		a.sigv4, a.awsConfig, a.signer = p.Auth.SigV4, d.AWS, v4.NewSigner()
+	}
+	return a, nil
 }
 
 // httpAction POSTs the SELECT output to a URL.
@@ -105,6 +138,11 @@ type httpAction struct {
 	allow   func(string) bool
 	timeout time.Duration
 	backoff time.Duration
+
+	// Signing, when the action has auth.sigv4; nil otherwise.
+	sigv4     *sigV4Auth
+	awsConfig func(ctx context.Context, service string) (aws.Config, error)
+	signer    *v4.Signer
 }
 
 func (a *httpAction) Kind() string     { return "HttpAction" }
@@ -184,6 +222,9 @@ func (a *httpAction) post(ctx context.Context, target string, header http.Header
 		return false, err
 	}
 	req.Header = header.Clone()
+	if err := a.sign(ctx, req, body); err != nil {
+		return false, err
+	}
 	resp, err := a.client.Do(req)
 	if err != nil {
 		return false, err
@@ -196,6 +237,30 @@ func (a *httpAction) post(ctx context.Context, target string, header http.Header
 	err = fmt.Errorf("the endpoint %s answered %s", target, resp.Status)
 	retryable := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 	return retryable && n <= httpMaxRetryBody && !errors.Is(ctx.Err(), context.DeadlineExceeded), err
+}
+
+// sign adds a SigV4 signature to req for the action's signing region and
+// service, when it has auth.sigv4, with hob's AWS credentials (a session
+// token goes in X-Amz-Security-Token). Each try is signed anew.
+func (a *httpAction) sign(ctx context.Context, req *http.Request, body []byte) error {
+	if a.sigv4 == nil {
+		return nil
+	}
+	cfg, err := a.awsConfig(ctx, a.sigv4.ServiceName)
+	if err != nil {
+		return fmt.Errorf("signing the request (auth.sigv4): %w", err)
+	}
+	if cfg.Credentials == nil {
+		return errors.New("signing the request (auth.sigv4): hob has no AWS credentials")
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("signing the request (auth.sigv4): %w", err)
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	req.Header.Set("X-Amz-Content-Sha256", hash)
+	return a.signer.SignHTTP(ctx, creds, req, hash, a.sigv4.ServiceName, a.sigv4.SigningRegion, time.Now())
 }
 
 var _ Action = (*httpAction)(nil)

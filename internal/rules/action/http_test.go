@@ -3,14 +3,19 @@ package action_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/hob-iot/hob/internal/rules/action"
+	"github.com/hob-iot/hob/internal/sigv4"
 )
 
 // hit is one request the test server saw.
@@ -148,5 +153,81 @@ func TestHTTP_Do_VerifiesTLS(t *testing.T) {
 	}
 	if err := a.Do(context.Background(), httpInv(t, `{}`)); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("got %v, want a certificate error", err)
+	}
+}
+
+// staticSecrets is a sigv4.Credentials of one key.
+type staticSecrets map[string]string
+
+func (s staticSecrets) SecretFor(id string) (string, bool) { v, ok := s[id]; return v, ok }
+
+// TestHTTP_Do_SignsWithSigV4 checks auth.sigv4: every try carries a
+// signature for the action's region and service, made with hob's AWS
+// credentials (fakeDeps: k/s), that an independent verifier accepts,
+// retries included.
+func TestHTTP_Do_SignsWithSigV4(t *testing.T) {
+	v := sigv4.NewVerifier(sigv4.Options{Credentials: staticSecrets{"k": "s"}})
+	var mu sync.Mutex
+	var results []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		res, err := v.Verify(r, body, "execute-api")
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			results = append(results, "refused: "+err.Error())
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		results = append(results, res.AccessKeyID+" "+res.Region+" "+res.Service)
+		if len(results) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // a retry is signed too
+		}
+	}))
+	t.Cleanup(srv.Close)
+	d := fakeDeps()
+	d.HTTP = srv.Client()
+	raw := `{"http":{"url":"` + srv.URL + `/in/${topic()}","confirmationUrl":"` + srv.URL + `/",` +
+		`"auth":{"sigv4":{"signingRegion":"eu-west-3","serviceName":"execute-api","roleArn":"arn:aws:iam::123456789012:role/r"}}}}`
+	a, err := action.Build(json.RawMessage(raw), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Do(context.Background(), httpInv(t, `{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"k eu-west-3 execute-api", "k eu-west-3 execute-api"}
+	if !slices.Equal(results, want) {
+		t.Errorf("the server saw %q, want %q", results, want)
+	}
+}
+
+// TestHTTP_SigV4_BadInput checks that auth.sigv4 needs its three members,
+// and that a firing without AWS credentials fails naming the signing.
+func TestHTTP_SigV4_BadInput(t *testing.T) {
+	_, err := action.Build(json.RawMessage(`{"http":{"url":"https://example.com/","auth":{"sigv4":{"serviceName":"es"}}}}`), fakeDeps())
+	if err == nil || !strings.Contains(err.Error(), "auth.sigv4.signingRegion") || !strings.Contains(err.Error(), "auth.sigv4.roleArn") {
+		t.Errorf("a sigv4 without signingRegion and roleArn: %v", err)
+	}
+
+	s := newTLSServer(t, 200)
+	d := fakeDeps()
+	d.HTTP = s.Client()
+	d.AWS = func(context.Context, string) (aws.Config, error) {
+		return aws.Config{}, errors.New("no AWS credentials: set AWS_ACCESS_KEY_ID")
+	}
+	raw := `{"http":{"url":"` + s.URL + `/","auth":{"sigv4":{"signingRegion":"us-east-1","serviceName":"es","roleArn":"arn:aws:iam::1:role/r"}}}}`
+	a, err := action.Build(json.RawMessage(raw), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Do(context.Background(), httpInv(t, `{}`))
+	if err == nil || !strings.Contains(err.Error(), "signing the request (auth.sigv4): no AWS credentials") {
+		t.Errorf("a firing without credentials: %v", err)
+	}
+	if n := len(s.requests()); n != 0 {
+		t.Errorf("%d unsigned requests sent", n)
 	}
 }
