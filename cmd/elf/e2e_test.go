@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -305,6 +306,16 @@ func TestElf_BadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, []string{"send", "--duration", "1"}, 1, "policy must allow iot:Connect"},
+		{"policy denying publish", func(t *testing.T, d *device) {
+			d.mustRun(t, "create")
+			d.mustRun(t, "send", "--duration", "1")
+			deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"},` +
+				`{"Effect":"Deny","Action":"iot:Publish","Resource":"*"}]}`
+			if _, err := srv.IoT(t).CreatePolicyVersion(context.Background(), &iot.CreatePolicyVersionInput{
+				PolicyName: aws.String("policy-thing_0"), PolicyDocument: aws.String(deny), SetAsDefault: true}); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"send", "--duration", "2"}, 1, "while publishing on elf/thing_0"},
 		{"no command", nil, nil, 2, "no command given"},
 		{"unknown command", nil, []string{"fly"}, 2, `unknown command "fly"`},
 		{"bad qos", nil, []string{"send", "--qos", "2"}, 2, "QoS 0 and 1"},
@@ -320,9 +331,7 @@ func TestElf_BadInput(t *testing.T) {
 			if code != c.code || !strings.Contains(errOut, c.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, c.code, c.want)
 			}
-			if lines := strings.Count(strings.TrimSpace(errOut), "\n") + 1; lines != 1 {
-				t.Errorf("stderr has %d lines, want one:\n%s", lines, errOut)
-			}
+			checkOneErrorLine(t, errOut, c.want)
 			// Whatever happened, clean finishes and leaves no elf things behind.
 			d.mqtt = srv.App.MQTTAddr().String()
 			d.env = srv.Env(t)
@@ -340,6 +349,26 @@ func TestElf_BadInput(t *testing.T) {
 
 // TestElf_Shadow updates, reads, watches and deletes a thing's classic and
 // named shadows over MQTT with the thing's own certificate.
+// checkOneErrorLine checks that stderr has one line that is not send's
+// progress or a warning shown as it happened, and that it is the last
+// and says want.
+func checkOneErrorLine(t *testing.T, stderr, want string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	var errs []string
+	for _, l := range lines {
+		if !progressLine.MatchString(l) && !strings.HasPrefix(l, "elf: warning: ") {
+			errs = append(errs, l)
+		}
+	}
+	if len(errs) != 1 || errs[0] != lines[len(lines)-1] || !strings.Contains(errs[0], want) {
+		t.Errorf("stderr does not end with one line saying %q:\n%s", want, stderr)
+	}
+}
+
+// progressLine is send's progress line on a stderr that is no terminal.
+var progressLine = regexp.MustCompile(`^elf: \d+s/\d+s: sent \d+ of \d+, errors \d+$`)
+
 func TestElf_Shadow(t *testing.T) {
 	srv := testutil.StartServer(t)
 	d := newDevice(t, srv)

@@ -30,7 +30,10 @@ func (s *session) send(ctx context.Context) error {
 		return err
 	}
 	var sum counters
-	clients, err := s.dialAll(things, func(t *Thing) string { return t.Name }, endpoint, sum.lost(s.out))
+	publishing := func(t *Thing) string {
+		return "while publishing on " + topic(t) + ": its policy may deny iot:Publish on that topic"
+	}
+	clients, err := s.dialAll(things, func(t *Thing) string { return t.Name }, endpoint, sum.lost(s.out, publishing))
 	if err != nil {
 		return err
 	}
@@ -54,7 +57,8 @@ func (s *session) send(ctx context.Context) error {
 	return sum.finish(s.out, "send")
 }
 
-// post publishes n messages as one thing, one per interval.
+// post publishes n messages as one thing, one per interval. It stops
+// when the thing's connection is lost (the lost handler said why).
 func (s *session) post(ctx context.Context, c mqtt.Client, t *Thing, topic string, n int, sum *counters) {
 	tick := time.NewTicker(s.o.Interval)
 	defer tick.Stop()
@@ -63,6 +67,9 @@ func (s *session) post(ctx context.Context, c mqtt.Client, t *Thing, topic strin
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		if !c.IsConnectionOpen() {
+			return
 		}
 		payload, err := s.payload()
 		if err == nil {
@@ -152,10 +159,15 @@ func (c *counters) fail(out *printer, err error) {
 }
 
 // lost is the connection-lost handler: AWS IoT (and hob) disconnect a
-// client whose policy denies what it does.
-func (c *counters) lost(out *printer) func(*Thing, error) {
+// client whose policy denies what it does. doing, if not nil, says what
+// the thing was doing and what its policy may deny.
+func (c *counters) lost(out *printer, doing func(*Thing) string) func(*Thing, error) {
 	return func(t *Thing, err error) {
-		c.fail(out, fmt.Errorf("%s was disconnected (%v): the thing's policy may deny what it did (see `elf status`)", t.Name, err))
+		what := "the thing's policy may deny what it did"
+		if doing != nil {
+			what = doing(t)
+		}
+		c.fail(out, fmt.Errorf("%s was disconnected (%v) %s (see `elf status`)", t.Name, err, what))
 	}
 }
 
@@ -166,6 +178,9 @@ func (c *counters) finish(out *printer, cmd string) error {
 	if sum.Errors > 0 {
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		if sum.Errors == 1 {
+			return fmt.Errorf("%s: %v", cmd, c.first)
+		}
 		return fmt.Errorf("%s: %d errors, the first: %v", cmd, sum.Errors, c.first)
 	}
 	return nil

@@ -37,7 +37,7 @@ func (s *session) shadow(ctx context.Context) error {
 		return s.watchShadow(ctx, t, endpoint)
 	}
 	var sum counters
-	c, err := s.dial(t, t.Name, endpoint, func(err error) { sum.lost(s.out)(t, err) })
+	c, err := s.dial(t, t.Name, endpoint, func(err error) { sum.lost(s.out, nil)(t, err) })
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *session) shadowRequest(c mqtt.Client, t *Thing, op string, doc []byte) 
 // the thing's shadow for the duration, as client id THING-listener.
 func (s *session) watchShadow(ctx context.Context, t *Thing, endpoint string) error {
 	var sum counters
-	c, err := s.dial(t, listenerID(t), endpoint, func(err error) { sum.lost(s.out)(t, err) })
+	c, err := s.dial(t, listenerID(t), endpoint, func(err error) { sum.lost(s.out, nil)(t, err) })
 	if err != nil {
 		return err
 	}

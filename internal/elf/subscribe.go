@@ -19,7 +19,7 @@ func (s *session) subscribe(ctx context.Context) error {
 		return err
 	}
 	var sum counters
-	clients, err := s.dialAll(things, listenerID, endpoint, sum.lost(s.out))
+	clients, err := s.dialAll(things, listenerID, endpoint, sum.lost(s.out, nil))
 	if err != nil {
 		return err
 	}
