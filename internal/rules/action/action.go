@@ -46,8 +46,9 @@ type Deps struct {
 	// the runtime's job).
 	Republish func(ctx context.Context, m Republished) error
 	// AWS returns the configuration for one service ("s3", "dynamodb",
-	// "sqs", "sns", "kinesis", "firehose", "monitoring", "lambda"):
-	// credentials, region and endpoint override (BaseEndpoint).
+	// "sqs", "sns", "kinesis", "firehose", "monitoring", "logs",
+	// "states", "lambda"): credentials, region and endpoint override
+	// (BaseEndpoint).
 	AWS func(ctx context.Context, service string) (aws.Config, error)
 	// HTTP sends the http action's requests; nil means a client with the
 	// system roots. Its transport decides which roots TLS trusts.
@@ -100,6 +101,9 @@ var kinds = map[string]func() params{
 	"firehose":         func() params { return new(firehoseParams) },
 	"cloudwatchMetric": func() params { return new(metricParams) },
 	"lambda":           func() params { return new(lambdaParams) },
+	"cloudwatchAlarm":  func() params { return new(alarmParams) },
+	"cloudwatchLogs":   func() params { return new(logsParams) },
+	"stepFunctions":    func() params { return new(stepFunctionsParams) },
 }
 
 // Names lists every action key Validate accepts, sorted.

@@ -16,18 +16,21 @@
 // # Real and placeholder actions
 //
 // republish, http, kafka, sqlTable (hob's own), s3, dynamoDB, dynamoDBv2,
-// sqs, sns, kinesis, firehose, cloudwatchMetric and lambda do their work.
-// The other actions of AWS's model (cloudwatchAlarm, cloudwatchLogs,
-// elasticsearch, openSearch, iotAnalytics, iotEvents, iotSiteWise,
-// stepFunctions, timestream, location, salesforce) validate as AWS does,
-// and their Do fails with "the <name> action is not implemented in hob
-// yet", which feeds the error action.
+// sqs, sns, kinesis, firehose, cloudwatchMetric, cloudwatchAlarm,
+// cloudwatchLogs, stepFunctions and lambda do their work. The other
+// actions of AWS's model (elasticsearch, openSearch, iotAnalytics,
+// iotEvents, iotSiteWise, timestream, location, salesforce) validate as
+// AWS does, and their Do fails with "the <name> action is not
+// implemented in hob yet", which feeds the error action.
 //
 // # Caveats
 //
 //   - AWS actions reach the service through Deps.AWS's aws.Config: its
 //     credentials, region and endpoint override stand in for roleArn,
 //     which is validated and otherwise ignored.
+//   - cloudwatchLogs writes to a log stream named after the rule, which
+//     it creates; stepFunctions finds the state machine's ARN by listing
+//     the state machines, since hob does not know the AWS account.
 //   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
 //     and SSL with the system roots; SASL is rejected at Build.
 //   - http sends one request per firing: enableBatching is accepted and

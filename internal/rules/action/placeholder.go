@@ -17,17 +17,14 @@ type placeholder struct {
 // placeholders are the actions of AWS's model hob does not perform yet.
 // It is never modified.
 var placeholders = map[string]placeholder{
-	"cloudwatchAlarm": {"CloudwatchAlarmAction", "alarmName", []string{"roleArn", "alarmName", "stateReason", "stateValue"}},
-	"cloudwatchLogs":  {"CloudwatchLogsAction", "logGroupName", []string{"roleArn", "logGroupName"}},
-	"elasticsearch":   {"ElasticsearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
-	"openSearch":      {"OpenSearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
-	"iotAnalytics":    {"IotAnalyticsAction", "channelName", nil},
-	"iotEvents":       {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
-	"iotSiteWise":     {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
-	"stepFunctions":   {"StepFunctionsAction", "stateMachineName", []string{"stateMachineName", "roleArn"}},
-	"timestream":      {"TimestreamAction", "tableName", []string{"roleArn", "databaseName", "tableName", "dimensions"}},
-	"location":        {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
-	"salesforce":      {"SalesforceAction", "url", []string{"token", "url"}},
+	"elasticsearch": {"ElasticsearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
+	"openSearch":    {"OpenSearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
+	"iotAnalytics":  {"IotAnalyticsAction", "channelName", nil},
+	"iotEvents":     {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
+	"iotSiteWise":   {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
+	"timestream":    {"TimestreamAction", "tableName", []string{"roleArn", "databaseName", "tableName", "dimensions"}},
+	"location":      {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
+	"salesforce":    {"SalesforceAction", "url", []string{"token", "url"}},
 }
 
 // placeholderParams holds the members of a placeholder action as given.
@@ -43,11 +40,6 @@ func (p *placeholderParams) check(c *checker) {
 		if !ok || string(v) == "null" || string(v) == `""` {
 			c.required(f, "")
 		}
-	}
-	if p.name == "cloudwatchAlarm" {
-		var state string
-		_ = json.Unmarshal(p.fields["stateValue"], &state)
-		c.enum("stateValue", state, "OK", "ALARM", "INSUFFICIENT_DATA")
 	}
 }
 
