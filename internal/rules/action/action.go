@@ -101,6 +101,8 @@ var kinds = map[string]func() params{
 	"firehose":         func() params { return new(firehoseParams) },
 	"cloudwatchMetric": func() params { return new(metricParams) },
 	"lambda":           func() params { return new(lambdaParams) },
+	"openSearch":       newSearchParams("openSearch", "OpenSearchAction"),
+	"elasticsearch":    newSearchParams("elasticsearch", "ElasticsearchAction"),
 	"cloudwatchAlarm":  func() params { return new(alarmParams) },
 	"cloudwatchLogs":   func() params { return new(logsParams) },
 	"stepFunctions":    func() params { return new(stepFunctionsParams) },

@@ -17,9 +17,9 @@
 //
 // republish, http, kafka, sqlTable (hob's own), s3, dynamoDB, dynamoDBv2,
 // sqs, sns, kinesis, firehose, cloudwatchMetric, cloudwatchAlarm,
-// cloudwatchLogs, stepFunctions and lambda do their work. The other
-// actions of AWS's model (elasticsearch, openSearch, iotAnalytics,
-// iotEvents, iotSiteWise, timestream, location, salesforce) validate as
+// cloudwatchLogs, stepFunctions, openSearch, elasticsearch and lambda do
+// their work. The other actions of AWS's model (iotAnalytics, iotEvents,
+// iotSiteWise, timestream, location, salesforce) validate as
 // AWS does, and their Do fails with "the <name> action is not
 // implemented in hob yet", which feeds the error action.
 //
@@ -34,5 +34,6 @@
 //   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
 //     and SSL with the system roots; SASL is rejected at Build.
 //   - http sends one request per firing: enableBatching is accepted and
-//     ignored, and auth.sigv4 is accepted but requests are not signed.
+//     ignored. With auth.sigv4, http signs with hob's AWS credentials, as
+//     openSearch and elasticsearch do (sign.go).
 package action

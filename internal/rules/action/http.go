@@ -3,8 +3,6 @@ package action
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -240,27 +238,15 @@ func (a *httpAction) post(ctx context.Context, target string, header http.Header
 }
 
 // sign adds a SigV4 signature to req for the action's signing region and
-// service, when it has auth.sigv4, with hob's AWS credentials (a session
-// token goes in X-Amz-Security-Token). Each try is signed anew.
+// service, when it has auth.sigv4. Each try is signed anew.
 func (a *httpAction) sign(ctx context.Context, req *http.Request, body []byte) error {
 	if a.sigv4 == nil {
 		return nil
 	}
-	cfg, err := a.awsConfig(ctx, a.sigv4.ServiceName)
-	if err != nil {
+	if err := signRequest(ctx, a.awsConfig, a.signer, req, body, a.sigv4.ServiceName, a.sigv4.SigningRegion); err != nil {
 		return fmt.Errorf("signing the request (auth.sigv4): %w", err)
 	}
-	if cfg.Credentials == nil {
-		return errors.New("signing the request (auth.sigv4): hob has no AWS credentials")
-	}
-	creds, err := cfg.Credentials.Retrieve(ctx)
-	if err != nil {
-		return fmt.Errorf("signing the request (auth.sigv4): %w", err)
-	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	req.Header.Set("X-Amz-Content-Sha256", hash)
-	return a.signer.SignHTTP(ctx, creds, req, hash, a.sigv4.ServiceName, a.sigv4.SigningRegion, time.Now())
+	return nil
 }
 
 var _ Action = (*httpAction)(nil)

@@ -17,14 +17,12 @@ type placeholder struct {
 // placeholders are the actions of AWS's model hob does not perform yet.
 // It is never modified.
 var placeholders = map[string]placeholder{
-	"elasticsearch": {"ElasticsearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
-	"openSearch":    {"OpenSearchAction", "endpoint", []string{"roleArn", "endpoint", "index", "type", "id"}},
-	"iotAnalytics":  {"IotAnalyticsAction", "channelName", nil},
-	"iotEvents":     {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
-	"iotSiteWise":   {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
-	"timestream":    {"TimestreamAction", "tableName", []string{"roleArn", "databaseName", "tableName", "dimensions"}},
-	"location":      {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
-	"salesforce":    {"SalesforceAction", "url", []string{"token", "url"}},
+	"iotAnalytics": {"IotAnalyticsAction", "channelName", nil},
+	"iotEvents":    {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
+	"iotSiteWise":  {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
+	"timestream":   {"TimestreamAction", "tableName", []string{"roleArn", "databaseName", "tableName", "dimensions"}},
+	"location":     {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
+	"salesforce":   {"SalesforceAction", "url", []string{"token", "url"}},
 }
 
 // placeholderParams holds the members of a placeholder action as given.
