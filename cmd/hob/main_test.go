@@ -148,3 +148,36 @@ func TestServe_FirstStartPrintsKeysOnce(t *testing.T) {
 		t.Error("restart replaced the CA: devices that trust it would break")
 	}
 }
+
+// TestServe_SecondOnSameDataRefused checks that a second hob on the data
+// folder, or on the SQLite file, of a running one stops at once with an
+// error naming the lock and the first one's process id, and that the
+// first keeps running.
+func TestServe_SecondOnSameDataRefused(t *testing.T) {
+	bin := buildHob(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	_, stop := startHob(t, bin, dataDir)
+	for name, extra := range map[string][]string{
+		"data folder": {"--data-dir", dataDir},
+		"SQLite file": {"--data-dir", filepath.Join(t.TempDir(), "other"), "--store", "sqlite:" + filepath.Join(dataDir, "hob.db")},
+	} {
+		args := append([]string{"serve", "--https-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--mqtt-addr", "127.0.0.1:0"}, extra...)
+		cmd := exec.Command(bin, args...)
+		done := make(chan struct{})
+		var out []byte
+		var err error
+		go func() { out, err = cmd.CombinedOutput(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("%s: the second hob is still running", name)
+		}
+		if err == nil || !strings.Contains(string(out), "another hob serves the same data") || !regexp.MustCompile(`pid \d+`).Match(out) {
+			t.Errorf("%s: second hob: %v\n%s", name, err, out)
+		}
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("the first hob's exit code after SIGTERM = %d, want 0", code)
+	}
+}

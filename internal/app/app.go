@@ -39,6 +39,7 @@ type App struct {
 	api     *api.Server
 	devices *auth.Devices
 	broker  *broker.Server
+	unlock  []func()                  // releases the data folder's locks (lockState)
 	shadow  *shadowUnit               // the Device Shadow service on the broker
 	rules   atomic.Pointer[rulesUnit] // the rules engine on the broker; set once, read by the registry's hook
 	// node is this node's link to the other nodes of a cluster; nil for a
@@ -88,6 +89,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 // builds the API on them.
 func (a *App) openState(ctx context.Context) error {
 	if err := ensureDataDir(a.cfg.DataDir); err != nil {
+		return err
+	}
+	if err := a.lockState(); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, a.cfg)
@@ -257,6 +261,9 @@ func (a *App) Close() error {
 	}
 	if a.st != nil {
 		errs = append(errs, a.st.Close())
+	}
+	for _, release := range a.unlock {
+		release()
 	}
 	return errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +18,32 @@ import (
 	"github.com/hob-iot/hob/internal/telemetry"
 )
 
+// errLocked says another process holds a lock that lockExclusive asked for.
+var errLocked = errors.New("in use by another process")
+
+// lockState makes this process the only hob on its data folder
+// (hob.lock) and on its SQLite file (FILE.lock beside it, wherever --store
+// puts it): a second process would share its store, keys and CA without
+// sharing its memory (sessions, retained messages, caches). PostgreSQL
+// stores are shared by design, between the nodes of a cluster.
+func (a *App) lockState() error {
+	paths := []string{filepath.Join(a.cfg.DataDir, "hob.lock")}
+	if file := sqliteFile(a.cfg); file != "" {
+		paths = append(paths, file+".lock")
+	}
+	for _, p := range paths {
+		release, err := lockExclusive(p)
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("app: %s is %v: another hob serves the same data; stop it, or give this one its own --data-dir (and --store)", p, err)
+		}
+		if err != nil {
+			return fmt.Errorf("app: locking %s: %w", p, err)
+		}
+		a.unlock = append(a.unlock, release)
+	}
+	return nil
+}
+
 // ensureDataDir creates the data folder with mode 0700 when missing: it
 // holds private keys and access keys.
 func ensureDataDir(dir string) error {
@@ -26,13 +53,22 @@ func ensureDataDir(dir string) error {
 	return nil
 }
 
-// openStore opens the store that cfg.Store names.
-func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+// sqliteFile is the SQLite file cfg.Store names; "" for PostgreSQL.
+func sqliteFile(cfg config.Config) string {
 	switch {
 	case cfg.Store == "sqlite":
-		return openSQLite(filepath.Join(cfg.DataDir, "hob.db"))
+		return filepath.Join(cfg.DataDir, "hob.db")
 	case strings.HasPrefix(cfg.Store, "sqlite:"):
-		return openSQLite(strings.TrimPrefix(cfg.Store, "sqlite:"))
+		return strings.TrimPrefix(cfg.Store, "sqlite:")
+	}
+	return ""
+}
+
+// openStore opens the store that cfg.Store names.
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	switch file := sqliteFile(cfg); {
+	case file != "":
+		return openSQLite(file)
 	default:
 		st, err := postgres.Open(ctx, cfg.Store)
 		if err != nil {
