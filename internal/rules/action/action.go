@@ -47,8 +47,8 @@ type Deps struct {
 	Republish func(ctx context.Context, m Republished) error
 	// AWS returns the configuration for one service ("s3", "dynamodb",
 	// "sqs", "sns", "kinesis", "firehose", "monitoring", "logs",
-	// "states", "lambda"): credentials, region and endpoint override
-	// (BaseEndpoint).
+	// "states", "lambda", "timestream"): credentials, region and
+	// endpoint override (BaseEndpoint).
 	AWS func(ctx context.Context, service string) (aws.Config, error)
 	// HTTP sends the http action's requests; nil means a client with the
 	// system roots. Its transport decides which roots TLS trusts.
@@ -106,6 +106,7 @@ var kinds = map[string]func() params{
 	"cloudwatchAlarm":  func() params { return new(alarmParams) },
 	"cloudwatchLogs":   func() params { return new(logsParams) },
 	"stepFunctions":    func() params { return new(stepFunctionsParams) },
+	"timestream":       func() params { return new(timestreamParams) },
 }
 
 // Names lists every action key Validate accepts, sorted.

@@ -143,15 +143,15 @@ func TestBuild_Invalid(t *testing.T) {
 }
 
 func TestNotImplemented_Do(t *testing.T) {
-	a, err := action.Build(json.RawMessage(goodActions["timestream"]), fakeDeps())
+	a, err := action.Build(json.RawMessage(goodActions["iotEvents"]), fakeDeps())
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = a.Do(context.Background(), &action.Invocation{Output: []byte(`{}`)})
-	if err == nil || err.Error() != "the timestream action is not implemented in hob yet" {
+	if err == nil || err.Error() != "the iotEvents action is not implemented in hob yet" {
 		t.Errorf("got %v", err)
 	}
-	if a.Resource() != "t" {
-		t.Errorf("Resource %q, want t", a.Resource())
+	if a.Resource() != "i" {
+		t.Errorf("Resource %q, want i", a.Resource())
 	}
 }

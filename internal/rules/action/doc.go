@@ -17,10 +17,10 @@
 //
 // republish, http, kafka, sqlTable (hob's own), s3, dynamoDB, dynamoDBv2,
 // sqs, sns, kinesis, firehose, cloudwatchMetric, cloudwatchAlarm,
-// cloudwatchLogs, stepFunctions, openSearch, elasticsearch and lambda do
-// their work. The other actions of AWS's model (iotAnalytics, iotEvents,
-// iotSiteWise, timestream, location, salesforce) validate as
-// AWS does, and their Do fails with "the <name> action is not
+// cloudwatchLogs, stepFunctions, timestream, openSearch, elasticsearch
+// and lambda do their work. The other actions of AWS's model
+// (iotAnalytics, iotEvents, iotSiteWise, location, salesforce) validate
+// as AWS does, and their Do fails with "the <name> action is not
 // implemented in hob yet", which feeds the error action.
 //
 // # Caveats
@@ -31,6 +31,8 @@
 //   - cloudwatchLogs writes to a log stream named after the rule, which
 //     it creates; stepFunctions finds the state machine's ARN by listing
 //     the state machines, since hob does not know the AWS account.
+//   - timestream uses endpoint discovery only without an endpoint
+//     override (BaseEndpoint): emulators are called directly.
 //   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
 //     and SSL with the system roots; SASL is rejected at Build.
 //   - http sends one request per firing: enableBatching is accepted and

@@ -20,7 +20,6 @@ var placeholders = map[string]placeholder{
 	"iotAnalytics": {"IotAnalyticsAction", "channelName", nil},
 	"iotEvents":    {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
 	"iotSiteWise":  {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
-	"timestream":   {"TimestreamAction", "tableName", []string{"roleArn", "databaseName", "tableName", "dimensions"}},
 	"location":     {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
 	"salesforce":   {"SalesforceAction", "url", []string{"token", "url"}},
 }
