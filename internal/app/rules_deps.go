@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,7 +130,11 @@ func (d *actionDeps) openDB(ctx context.Context, driver, dsn string) (*sql.DB, e
 	if db := d.dbs[key]; db != nil {
 		return db, nil
 	}
-	db, err := sql.Open(driver, dsn)
+	name := dsn
+	if driver == "sqlite" {
+		name = sqliteWaiting(dsn)
+	}
+	db, err := sql.Open(driver, name)
 	if err != nil {
 		return nil, fmt.Errorf("opening the %s database: %w", driver, err)
 	}
@@ -138,6 +143,26 @@ func (d *actionDeps) openDB(ctx context.Context, driver, dsn string) (*sql.DB, e
 	}
 	d.dbs[key] = db
 	return db, nil
+}
+
+// sqlTableBusyWait is how long a sqlTable insert into SQLite waits for a
+// lock another connection holds (a reader polling the table, another
+// process writing) before it fails.
+const sqlTableBusyWait = 5 * time.Second
+
+// sqliteWaiting adds a busy timeout of sqlTableBusyWait to a SQLite DSN
+// (a path or a file: URI) that sets none: without one, SQLite fails an
+// insert at once with "database is locked" whenever anyone else holds the
+// file's lock, even for a moment.
+func sqliteWaiting(dsn string) string {
+	if strings.Contains(dsn, "busy_timeout") {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + fmt.Sprintf("_pragma=busy_timeout(%d)", sqlTableBusyWait.Milliseconds())
 }
 
 // Close stops the confirmation messages in flight, and closes the
