@@ -47,7 +47,9 @@ type Deps struct {
 	Republish func(ctx context.Context, m Republished) error
 	// AWS returns the configuration for one service ("s3", "dynamodb",
 	// "sqs", "sns", "kinesis", "firehose", "monitoring", "logs",
-	// "states", "lambda", "timestream"): credentials, region and
+	// "states", "lambda", "timestream", "geo", and for the signed
+	// hand-written calls "ioteventsdata", "iotsitewise",
+	// "iotanalytics"): credentials, region and
 	// endpoint override (BaseEndpoint).
 	AWS func(ctx context.Context, service string) (aws.Config, error)
 	// HTTP sends the http action's requests; nil means a client with the
@@ -107,6 +109,10 @@ var kinds = map[string]func() params{
 	"cloudwatchLogs":   func() params { return new(logsParams) },
 	"stepFunctions":    func() params { return new(stepFunctionsParams) },
 	"timestream":       func() params { return new(timestreamParams) },
+	"location":         func() params { return new(locationParams) },
+	"iotEvents":        func() params { return new(iotEventsParams) },
+	"iotSiteWise":      func() params { return new(siteWiseParams) },
+	"iotAnalytics":     func() params { return new(iotAnalyticsParams) },
 }
 
 // Names lists every action key Validate accepts, sorted.

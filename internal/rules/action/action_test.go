@@ -143,15 +143,15 @@ func TestBuild_Invalid(t *testing.T) {
 }
 
 func TestNotImplemented_Do(t *testing.T) {
-	a, err := action.Build(json.RawMessage(goodActions["iotEvents"]), fakeDeps())
+	a, err := action.Build(json.RawMessage(goodActions["salesforce"]), fakeDeps())
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = a.Do(context.Background(), &action.Invocation{Output: []byte(`{}`)})
-	if err == nil || err.Error() != "the iotEvents action is not implemented in hob yet" {
+	if err == nil || err.Error() != "the salesforce action is not implemented in hob yet" {
 		t.Errorf("got %v", err)
 	}
-	if a.Resource() != "i" {
-		t.Errorf("Resource %q, want i", a.Resource())
+	if a.Resource() != "https://ingestion.sfdc" {
+		t.Errorf("Resource %q, want https://ingestion.sfdc", a.Resource())
 	}
 }

@@ -17,10 +17,10 @@
 //
 // republish, http, kafka, sqlTable (hob's own), s3, dynamoDB, dynamoDBv2,
 // sqs, sns, kinesis, firehose, cloudwatchMetric, cloudwatchAlarm,
-// cloudwatchLogs, stepFunctions, timestream, openSearch, elasticsearch
-// and lambda do their work. The other actions of AWS's model
-// (iotAnalytics, iotEvents, iotSiteWise, location, salesforce) validate
-// as AWS does, and their Do fails with "the <name> action is not
+// cloudwatchLogs, stepFunctions, timestream, openSearch, elasticsearch,
+// lambda, location, iotEvents, iotSiteWise and iotAnalytics do their
+// work. The one other action of AWS's model, salesforce, validates as
+// AWS does, and its Do fails with "the salesforce action is not
 // implemented in hob yet", which feeds the error action.
 //
 // # Caveats
@@ -32,7 +32,12 @@
 //     it creates; stepFunctions finds the state machine's ARN by listing
 //     the state machines, since hob does not know the AWS account.
 //   - timestream uses endpoint discovery only without an endpoint
-//     override (BaseEndpoint): emulators are called directly.
+//     override (BaseEndpoint): emulators are called directly. location
+//     drops the SDK's "tracking." host prefix then, for the same reason.
+//   - iotEvents, iotSiteWise and iotAnalytics have no SDK module: they
+//     send hand-written REST-JSON calls signed with hob's credentials
+//     (aws_rest.go, sign.go), one try each, and fail on the error
+//     entries AWS lists in a 200 answer.
 //   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
 //     and SSL with the system roots; SASL is rejected at Build.
 //   - http sends one request per firing: enableBatching is accepted and

@@ -17,11 +17,7 @@ type placeholder struct {
 // placeholders are the actions of AWS's model hob does not perform yet.
 // It is never modified.
 var placeholders = map[string]placeholder{
-	"iotAnalytics": {"IotAnalyticsAction", "channelName", nil},
-	"iotEvents":    {"IotEventsAction", "inputName", []string{"inputName", "roleArn"}},
-	"iotSiteWise":  {"IotSiteWiseAction", "roleArn", []string{"putAssetPropertyValueEntries", "roleArn"}},
-	"location":     {"LocationAction", "trackerName", []string{"roleArn", "trackerName", "deviceId", "latitude", "longitude"}},
-	"salesforce":   {"SalesforceAction", "url", []string{"token", "url"}},
+	"salesforce": {"SalesforceAction", "url", []string{"token", "url"}},
 }
 
 // placeholderParams holds the members of a placeholder action as given.
