@@ -38,8 +38,9 @@
 //     send hand-written REST-JSON calls signed with hob's credentials
 //     (aws_rest.go, sign.go), one try each, and fail on the error
 //     entries AWS lists in a 200 answer.
-//   - kafka speaks PLAINTEXT (hob's addition, for on-premises clusters)
-//     and SSL with the system roots; SASL is rejected at Build.
+//   - kafka speaks SSL and SASL_SSL (PLAIN, SCRAM-SHA-512) trusting the
+//     roots of Deps.HTTP, and PLAINTEXT (hob's addition, for on-premises
+//     clusters); GSSAPI is rejected at Build.
 //   - http sends one request per firing: enableBatching is accepted and
 //     ignored. With auth.sigv4, http signs with hob's AWS credentials, as
 //     openSearch and elasticsearch do (sign.go).

@@ -2,11 +2,10 @@ package action
 
 import (
 	"context"
-	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -36,6 +35,10 @@ func (p *kafkaParams) check(c *checker) {
 		c.enum("clientProperties.acks", p.ClientProperties["acks"], "0", "1", "all", "-1")
 		c.enum("clientProperties.compression.type", p.ClientProperties["compression.type"], "none", "gzip", "snappy", "lz4", "zstd")
 		c.enum("clientProperties.security.protocol", p.ClientProperties["security.protocol"], "SSL", "SASL_SSL", "PLAINTEXT")
+		c.enum("clientProperties.sasl.mechanism", p.ClientProperties["sasl.mechanism"], "PLAIN", "SCRAM-SHA-512", "GSSAPI")
+		if p.ClientProperties["security.protocol"] == "SASL_SSL" {
+			c.required("clientProperties.sasl.mechanism", p.ClientProperties["sasl.mechanism"])
+		}
 	}
 	if len(p.Headers) > 100 {
 		c.addf("headers", "Member must have length less than or equal to 100")
@@ -55,28 +58,66 @@ type kafkaConfig struct {
 	acks        string
 	compression string
 	tls         bool
-	manual      bool // the action names the partition
+	roots       *x509.CertPool // the roots TLS trusts; nil: the system's
+	sasl        kafkaSASL      // zero: no SASL
+	manual      bool           // the action names the partition
 }
 
-func (p *kafkaParams) config() (kafkaConfig, error) {
+// kafkaSASL is SASL_SSL's mechanism and credentials (clientProperties
+// sasl.plain.* or sasl.scram.*).
+type kafkaSASL struct {
+	mechanism, user, pass string
+}
+
+// config reads the client properties. security.protocol is SSL (AWS's
+// default), SASL_SSL with sasl.mechanism PLAIN or SCRAM-SHA-512, or
+// PLAINTEXT (hob's addition, for on-premises clusters). TLS trusts roots.
+func (p *kafkaParams) config(roots *x509.CertPool) (kafkaConfig, error) {
 	cp := p.ClientProperties
 	cfg := kafkaConfig{servers: cp["bootstrap.servers"], acks: cp["acks"], compression: cp["compression.type"],
-		tls: true, manual: p.Partition != ""}
+		tls: true, roots: roots, manual: p.Partition != ""}
 	switch cp["security.protocol"] {
-	case "", "SSL": // AWS's default
-	case "PLAINTEXT": // hob's addition, for on-premises clusters
+	case "", "SSL":
+	case "SASL_SSL":
+		sasl, err := saslConfig(cp)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.sasl = sasl
+	case "PLAINTEXT":
 		cfg.tls = false
 	default:
-		return cfg, fmt.Errorf("kafka: security.protocol %s is not supported by hob (use SSL or PLAINTEXT)", cp["security.protocol"])
+		return cfg, fmt.Errorf("kafka: security.protocol %s is not supported by hob (use SSL, SASL_SSL or PLAINTEXT)", cp["security.protocol"])
 	}
-	if cp["sasl.mechanism"] != "" {
-		return cfg, fmt.Errorf("kafka: SASL is not supported by hob")
+	if cfg.sasl.mechanism == "" && cp["sasl.mechanism"] != "" {
+		return cfg, fmt.Errorf("kafka: sasl.mechanism needs security.protocol SASL_SSL")
 	}
 	return cfg, nil
 }
 
+// saslConfig reads the SASL mechanism and its credentials. Kerberos
+// (GSSAPI) is not supported by hob.
+func saslConfig(cp map[string]string) (kafkaSASL, error) {
+	var prefix string
+	switch m := cp["sasl.mechanism"]; m {
+	case "PLAIN":
+		prefix = "sasl.plain."
+	case "SCRAM-SHA-512":
+		prefix = "sasl.scram."
+	case "GSSAPI":
+		return kafkaSASL{}, fmt.Errorf("kafka: sasl.mechanism GSSAPI (Kerberos) is not supported by hob (use PLAIN or SCRAM-SHA-512)")
+	default:
+		return kafkaSASL{}, fmt.Errorf("kafka: security.protocol SASL_SSL needs sasl.mechanism PLAIN or SCRAM-SHA-512")
+	}
+	s := kafkaSASL{mechanism: cp["sasl.mechanism"], user: cp[prefix+"username"], pass: cp[prefix+"password"]}
+	if s.user == "" || s.pass == "" {
+		return kafkaSASL{}, fmt.Errorf("kafka: sasl.mechanism %s needs %susername and %spassword", s.mechanism, prefix, prefix)
+	}
+	return s, nil
+}
+
 func (p *kafkaParams) build(d Deps) (Action, error) {
-	cfg, err := p.config()
+	cfg, err := p.config(httpRoots(d.HTTP))
 	if err != nil {
 		return nil, err
 	}
@@ -159,79 +200,6 @@ func (a *kafkaAction) Close() error {
 		a.clients.Close()
 	}
 	return nil
-}
-
-// KafkaClients holds one producer client per distinct configuration,
-// shared by the kafka actions built with it (Deps.Kafka). Close closes them
-// all; it is safe for concurrent use.
-type KafkaClients struct {
-	mu      sync.Mutex // guards clients and closed
-	clients map[kafkaConfig]*kgo.Client
-	closed  bool
-}
-
-// NewKafkaClients returns an empty set of clients.
-func NewKafkaClients() *KafkaClients {
-	return &KafkaClients{clients: make(map[kafkaConfig]*kgo.Client)}
-}
-
-// get returns the client for cfg, making it on first use.
-func (k *KafkaClients) get(cfg kafkaConfig) (*kgo.Client, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.closed {
-		return nil, fmt.Errorf("kafka: the rules engine is shutting down")
-	}
-	if cl := k.clients[cfg]; cl != nil {
-		return cl, nil
-	}
-	cl, err := kgo.NewClient(cfg.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("kafka: %w", err)
-	}
-	k.clients[cfg] = cl
-	return cl, nil
-}
-
-// Close closes every client; later produces fail. It is idempotent.
-func (k *KafkaClients) Close() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.closed = true
-	for cfg, cl := range k.clients {
-		cl.Close()
-		delete(k.clients, cfg)
-	}
-}
-
-// opts are cfg's franz-go options.
-func (cfg kafkaConfig) opts() []kgo.Opt {
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(strings.Split(cfg.servers, ",")...),
-		kgo.RecordDeliveryTimeout(kafkaDeliveryTimeout),
-	}
-	switch cfg.acks {
-	case "0":
-		opts = append(opts, kgo.RequiredAcks(kgo.NoAck()), kgo.DisableIdempotentWrite())
-	case "", "1": // AWS's default is 1
-		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()), kgo.DisableIdempotentWrite())
-	default:
-		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
-	}
-	codec := map[string]kgo.CompressionCodec{"gzip": kgo.GzipCompression(), "snappy": kgo.SnappyCompression(),
-		"lz4": kgo.Lz4Compression(), "zstd": kgo.ZstdCompression()}
-	if c, ok := codec[cfg.compression]; ok {
-		opts = append(opts, kgo.ProducerBatchCompression(c))
-	} else {
-		opts = append(opts, kgo.ProducerBatchCompression(kgo.NoCompression()))
-	}
-	if cfg.tls {
-		opts = append(opts, kgo.DialTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12}))
-	}
-	if cfg.manual {
-		opts = append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	}
-	return opts
 }
 
 var _ Action = (*kafkaAction)(nil)
