@@ -18,6 +18,8 @@ export const actionTemplates: ActionTemplate[] = [
   { key: 'sqs', label: 'sqs: send to a queue', action: { sqs: { roleArn: role, queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/my-queue', useBase64: false } } },
   { key: 'dynamoDBv2', label: 'dynamoDBv2: put an item', action: { dynamoDBv2: { roleArn: role, putItem: { tableName: 'my-table' } } } },
   { key: 'sqlTable', label: 'sqlTable (hob): insert a row', action: { sqlTable: { driver: 'sqlite', dsn: '/var/lib/hob/rules.db', table: 'readings', columns: { device: '${topic(2)}' } } } },
+  { key: 'timestream', label: 'timestream: write a record per attribute', action: { timestream: { roleArn: role, databaseName: 'iot', tableName: 'readings', dimensions: [{ name: 'device', value: '${topic(2)}' }] } } },
+  { key: 'openSearch', label: 'openSearch: index a document', action: { openSearch: { roleArn: role, endpoint: 'https://search.example.com', index: 'readings', type: '_doc', id: '${newuuid()}' } } },
 ]
 
 type Params = Record<string, unknown>
@@ -42,6 +44,15 @@ const describers: Record<string, (p: Params) => string> = {
   cloudwatchMetric: (p) => `Record the CloudWatch metric ${str(p, 'metricNamespace')}/${str(p, 'metricName')}.`,
   cloudwatchLogs: (p) => `Write the output to the CloudWatch log group ${str(p, 'logGroupName')}.`,
   kafka: (p) => `Send the output to the Kafka topic ${str(p, 'topic')}.`,
+  cloudwatchAlarm: (p) => `Set the CloudWatch alarm ${str(p, 'alarmName')} to ${str(p, 'stateValue')}.`,
+  stepFunctions: (p) => `Start an execution of the state machine ${str(p, 'stateMachineName')} with the output as input.`,
+  timestream: (p) => `Write one record per output attribute to the Timestream table ${str(p, 'databaseName')}.${str(p, 'tableName')}.`,
+  openSearch: (p) => `Index the output in ${str(p, 'endpoint')}, index ${str(p, 'index')}.`,
+  elasticsearch: (p) => `Index the output in ${str(p, 'endpoint')}, index ${str(p, 'index')}.`,
+  location: (p) => `Update the position of device ${str(p, 'deviceId')} in the tracker ${str(p, 'trackerName')}.`,
+  iotEvents: (p) => `Send the output to the IoT Events input ${str(p, 'inputName')}.`,
+  iotSiteWise: () => `Put asset property values in IoT SiteWise.`,
+  iotAnalytics: (p) => `Send the output to the IoT Analytics channel ${str(p, 'channelName')}.`,
 }
 
 // describeAction says what one action object ({"republish": {...}}) would
