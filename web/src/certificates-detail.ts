@@ -10,12 +10,10 @@ import {
   detailShell,
   fetchDetail,
   Pager,
-  confirmDelete,
+  detachRow,
   download,
   errorSlot,
   iotPrincipal,
-  row,
-  say,
   seg,
   statusLine,
   table,
@@ -94,17 +92,13 @@ function thingsCard(arn: string, status: HTMLElement): HTMLElement {
     if (token) q.set('nextToken', token)
     const out = await iotPrincipal<{ things: string[]; nextToken?: string }>('GET', `/principals/things?${q}`, arn)
     const rows = (out.things ?? []).map((t) =>
-      row(
+      detachRow(
         h('a', { href: `#/things/${seg(t)}` }, t),
-        confirmDelete(
-          `from thing ${t}`,
-          async () => {
-            await iotPrincipal('DELETE', `/things/${seg(t)}/principals`, arn)
-            say(status, `Detached the certificate from ${t}.`)
-            await pager.first()
-          },
-          'Detach',
-        ),
+        `from thing ${t}`,
+        () => iotPrincipal('DELETE', `/things/${seg(t)}/principals`, arn),
+        `Detached the certificate from ${t}.`,
+        status,
+        pager,
       ),
     )
     body.replaceChildren(table('Things', ['Thing', 'Actions'], rows, 'Not attached to any thing.'))
@@ -148,17 +142,13 @@ function policiesCard(arn: string, status: HTMLElement): HTMLElement {
       `/attached-policies/${seg(arn)}?${q}`,
     )
     const rows = (out.policies ?? []).map((p) =>
-      row(
+      detachRow(
         h('a', { href: `#/policies/${seg(p.policyName)}` }, p.policyName),
-        confirmDelete(
-          `policy ${p.policyName}`,
-          async () => {
-            await iot('POST', `/target-policies/${seg(p.policyName)}`, { target: arn })
-            say(status, `Detached policy ${p.policyName}.`)
-            await pager.first()
-          },
-          'Detach',
-        ),
+        `policy ${p.policyName}`,
+        () => iot('POST', `/target-policies/${seg(p.policyName)}`, { target: arn }),
+        `Detached policy ${p.policyName}.`,
+        status,
+        pager,
       ),
     )
     body.replaceChildren(table('Policies', ['Policy', 'Actions'], rows, 'No policy is attached.'))

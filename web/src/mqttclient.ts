@@ -1,8 +1,9 @@
 // The MQTT test client: connect over WebSocket with a URL hob presigns for
 // the signed-in user (POST /console/mqtt-url), subscribe, publish, and a
 // message log with pause, clear and export.
-import mqtt, { type MqttClient } from 'mqtt'
+import { type MqttClient } from 'mqtt'
 import { ApiError, mqttURL } from './api'
+import { connectPresigned } from './console-mqtt'
 import { field, h, showError } from './dom'
 
 type QoS = 0 | 1 | 2
@@ -172,18 +173,7 @@ export class MQTTClientPage {
       this.connectButton.disabled = false
     }
     this.setStatus(`Connecting as ${clientId}…`)
-    // The presigned URL is valid for 5 minutes, so there is no automatic
-    // reconnect: Connect asks for a fresh one. Native timers, because
-    // MQTT.js's worker timers need blob: workers, which the CSP forbids.
-    const client = mqtt.connect(url, {
-      clientId,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      timerVariant: 'native',
-      transformWsUrl: () => url,
-    })
+    const client = connectPresigned(url, clientId) // Connect asks for a fresh URL
     this.client = client
     this.setConnected(false)
     client.on('connect', () => {

@@ -9,6 +9,8 @@ import {
   type Back,
   backLink,
   detailShell,
+  detailHeading,
+  detachRow,
   fetchDetail,
   Pager,
   certificateChoices,
@@ -53,15 +55,7 @@ async function load(page: HTMLElement, name: string): Promise<void> {
   const status = statusLine()
   page.replaceChildren(
     backLink(back),
-    h(
-      'div',
-      { class: 'hob-heading' },
-      h('h1', {}, p.policyName),
-      confirmDelete(`policy ${p.policyName}`, async () => {
-        await iot('DELETE', `/policies/${seg(p.policyName)}`)
-        location.hash = '#/policies'
-      }),
-    ),
+    detailHeading(p.policyName, `policy ${p.policyName}`, back, () => iot('DELETE', `/policies/${seg(p.policyName)}`)),
     status,
     h('div', { class: 'cols' }, facts(p), targetsCard(p.policyName, status)),
     new Versions(p, status).element,
@@ -233,17 +227,13 @@ function targetsCard(name: string, status: HTMLElement): HTMLElement {
     if (marker) q.set('marker', marker)
     const out = await iot<{ targets: string[]; nextMarker?: string }>('POST', `/policy-targets/${seg(name)}?${q}`)
     const rows = (out.targets ?? []).map((t) =>
-      row(
+      detachRow(
         certificateLink(t),
-        confirmDelete(
-          `${name} from ${t}`,
-          async () => {
-            await iot('POST', `/target-policies/${seg(name)}`, { target: t })
-            say(status, `Detached ${name} from ${t}.`)
-            await pager.first()
-          },
-          'Detach',
-        ),
+        `${name} from ${t}`,
+        () => iot('POST', `/target-policies/${seg(name)}`, { target: t }),
+        `Detached ${name} from ${t}.`,
+        status,
+        pager,
       ),
     )
     body.replaceChildren(table('Targets', ['Target', 'Actions'], rows, 'The policy is not attached to anything.'))

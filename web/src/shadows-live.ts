@@ -2,8 +2,9 @@
 // presigned URL (POST /console/mqtt-url) as web-shadow-<random>, subscribe
 // to the shadow's update/delta and update/documents topics, and end the
 // connection once the page element has left the document.
-import mqtt, { type MqttClient } from 'mqtt'
+import { type MqttClient } from 'mqtt'
 import { ApiError, mqttURL } from './api'
+import { connectPresigned } from './console-mqtt'
 
 export interface LiveHandlers {
   // message is called with each message's topic suffix ('delta' or
@@ -65,18 +66,7 @@ export class LiveShadow {
     }
     if (this.stopped || this.client) return
     this.on.status(`Connecting as ${this.clientId}…`, 'busy')
-    // No automatic reconnect: the presigned URL lasts five minutes, so
-    // Reconnect asks for a fresh one. Native timers: MQTT.js's worker
-    // timers need blob: workers, which the console's CSP forbids.
-    const client = mqtt.connect(url, {
-      clientId: this.clientId,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      timerVariant: 'native',
-      transformWsUrl: () => url,
-    })
+    const client = connectPresigned(url, this.clientId) // Reconnect asks for a fresh URL
     this.client = client
     client.on('connect', () => this.subscribe(client))
     client.on('message', (topic, payload) => {

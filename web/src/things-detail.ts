@@ -7,15 +7,15 @@ import {
   type Back,
   backLink,
   detailShell,
+  detailHeading,
+  detachRow,
   fetchDetail,
   AttributeRows,
   certificateChoices,
   certificateLink,
-  confirmDelete,
   errorSlot,
   iotPrincipal,
   Pager,
-  row,
   say,
   seg,
   statusLine,
@@ -47,15 +47,7 @@ async function load(page: HTMLElement, name: string): Promise<void> {
   const status = statusLine()
   page.replaceChildren(
     backLink(back),
-    h(
-      'div',
-      { class: 'hob-heading' },
-      h('h1', {}, thing.thingName),
-      confirmDelete(`thing ${thing.thingName}`, async () => {
-        await iot('DELETE', `/things/${seg(thing.thingName)}`)
-        location.hash = '#/things'
-      }),
-    ),
+    detailHeading(thing.thingName, `thing ${thing.thingName}`, back, () => iot('DELETE', `/things/${seg(thing.thingName)}`)),
     status,
     h('div', { class: 'cols' }, facts(thing), shadowsCard(thing.thingName)),
     h('div', { class: 'cols' }, attributesCard(thing, status), principalsCard(thing, status)),
@@ -139,17 +131,13 @@ function principalsCard(t: DescribeThing, status: HTMLElement): HTMLElement {
       `/things/${seg(t.thingName)}/principals?${q}`,
     )
     const rows = (out.principals ?? []).map((p) =>
-      row(
+      detachRow(
         certificateLink(p),
-        confirmDelete(
-          `${p} from ${t.thingName}`,
-          async () => {
-            await iotPrincipal('DELETE', `/things/${seg(t.thingName)}/principals`, p)
-            say(status, `Detached ${p} from ${t.thingName}.`)
-            await pager.first()
-          },
-          'Detach',
-        ),
+        `${p} from ${t.thingName}`,
+        () => iotPrincipal('DELETE', `/things/${seg(t.thingName)}/principals`, p),
+        `Detached ${p} from ${t.thingName}.`,
+        status,
+        pager,
       ),
     )
     body.replaceChildren(table('Attached certificates', ['Certificate', 'Actions'], rows, 'No certificate is attached.'))

@@ -425,3 +425,41 @@ export async function fetchDetail<T>(page: HTMLElement, fetch: () => Promise<T>)
     return undefined
   }
 }
+
+// detailHeading is a detail page's title with its delete button: once
+// remove has succeeded, the page goes back to its list.
+export function detailHeading(title: string, what: string, back: Back, remove: () => Promise<unknown>): HTMLElement {
+  return h(
+    'div',
+    { class: 'hob-heading' },
+    h('h1', {}, title),
+    confirmDelete(what, async () => {
+      await remove()
+      location.hash = back.hash
+    }),
+  )
+}
+
+// detachRow is a table row of link and a Detach button (asking "Detach
+// what?"): detach runs, status says done, and pager reloads its first page.
+export function detachRow(
+  link: Node,
+  what: string,
+  detach: () => Promise<unknown>,
+  done: string,
+  status: HTMLElement,
+  pager: Pager,
+): HTMLTableRowElement {
+  return row(
+    link,
+    confirmDelete(
+      what,
+      async () => {
+        await detach()
+        say(status, done)
+        await pager.first()
+      },
+      'Detach',
+    ),
+  )
+}
