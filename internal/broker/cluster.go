@@ -122,16 +122,31 @@ func (s *Server) DeliverRemote(name string, data []byte) {
 	if s.closing.Load() {
 		return
 	}
-	m, _, _, _, err := decodeStored(data)
-	if err != nil || m.Topic != name {
-		s.stats.clusterBadMessages.Add(1)
+	m, err := s.remoteMessage(name, data)
+	if err != nil {
 		s.log.Warn("broker: a message from the cluster does not decode", "topic", name, "err", err)
 		return
 	}
-	m.arn = s.arn.topic + m.Topic
-	m.remote = true
 	s.stats.clusterReceived.Add(1)
 	s.route(m, nil)
+}
+
+// remoteMessage decodes a message another node forwarded on topic name
+// (data: its stored form), marked remote so that it is neither consumed
+// nor forwarded again. A message that does not decode, or not to name,
+// is counted and an error.
+func (s *Server) remoteMessage(name string, data []byte) (*Message, error) {
+	m, _, _, _, err := decodeStored(data)
+	if err == nil && m.Topic != name {
+		err = fmt.Errorf("it is for topic %q", m.Topic)
+	}
+	if err != nil {
+		s.stats.clusterBadMessages.Add(1)
+		return nil, err
+	}
+	m.arn = s.arn.topic + m.Topic
+	m.remote = true
+	return m, nil
 }
 
 // ApplyRetained records another node's change of a retained message in
@@ -305,13 +320,10 @@ func (s *Server) replayInto(ss *session, since time.Time) {
 // deliverReplayed delivers one replayed message to ss, as its matching
 // subscriptions would have. It reports whether it went to the session.
 func (s *Server) deliverReplayed(ss *session, name string, data []byte) bool {
-	m, _, _, _, err := decodeStored(data)
-	if err != nil || m.Topic != name {
-		s.stats.clusterBadMessages.Add(1)
+	m, err := s.remoteMessage(name, data)
+	if err != nil {
 		return false
 	}
-	m.arn = s.arn.topic + m.Topic
-	m.remote = true
 	ss.mu.Lock()
 	var qos packet.QoS
 	matched, rap := false, false

@@ -83,21 +83,13 @@ func (c *restClient) post(ctx context.Context, op restOp, in, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if err := signRequest(ctx, c.awsConfig, c.signer, req, body, op.signingName, ""); err != nil {
-		return fmt.Errorf("signing the request: %w", err)
-	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(ctx, http.MethodPost, target, op.signingName, body)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return restRefusal(resp)
+		return restRefusal(resp, "AWS")
 	}
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, restMaxAnswer))
 	if err != nil || len(bytes.TrimSpace(answer)) == 0 {
@@ -109,12 +101,27 @@ func (c *restClient) post(ctx context.Context, op restOp, in, out any) error {
 	return nil
 }
 
-// restRefusal is the error of a non-2xx answer: its status, AWS's error
-// type (the X-Amzn-Errortype header, up to its ':') and its body,
-// truncated.
-func restRefusal(resp *http.Response) error {
+// send makes one request of a JSON body to target, signed with SigV4 for
+// service in the configuration's region. The caller closes the answer's
+// body.
+func (c *restClient) send(ctx context.Context, method, target, service string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if err := signRequest(ctx, c.awsConfig, c.signer, req, body, service, ""); err != nil {
+		return nil, fmt.Errorf("signing the request: %w", err)
+	}
+	return c.http.Do(req)
+}
+
+// restRefusal is the error of a non-2xx answer from who ("AWS", "the
+// domain"): its status, AWS's error type (the X-Amzn-Errortype header, up
+// to its ':') and its body, truncated.
+func restRefusal(resp *http.Response, who string) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, restErrorBody))
-	text := "AWS answered " + resp.Status
+	text := who + " answered " + resp.Status
 	if typ, _, _ := strings.Cut(resp.Header.Get("X-Amzn-Errortype"), ":"); typ != "" {
 		text += " (" + typ + ")"
 	}
@@ -138,6 +145,41 @@ func batchElements(output []byte, max int) ([]json.RawMessage, error) {
 		return nil, fmt.Errorf("batchMode allows at most %d messages, and the SELECT output holds %d", max, len(elems))
 	}
 	return elems, nil
+}
+
+// batchPayloads is the messages of one firing: the output, or with
+// batchMode the elements of the output's JSON array, 1 to max of them.
+func batchPayloads(output []byte, batchMode bool, max int) ([][]byte, error) {
+	if !batchMode {
+		return [][]byte{output}, nil
+	}
+	elems, err := batchElements(output, max)
+	if err != nil {
+		return nil, err
+	}
+	payloads := make([][]byte, len(elems))
+	for i, e := range elems {
+		payloads[i] = e
+	}
+	return payloads, nil
+}
+
+// messageRejection is one error entry of a BatchPutMessage answer (IoT
+// Events and IoT Analytics share the shape, under different keys).
+type messageRejection struct {
+	MessageID    string `json:"messageId"`
+	ErrorCode    string `json:"errorCode"`
+	ErrorMessage string `json:"errorMessage"`
+}
+
+// rejectedMessages is nil when entries is empty, else the error naming
+// the first of them, out of total messages sent.
+func rejectedMessages(entries []messageRejection, total int) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	e := entries[0]
+	return entryError("message", e.MessageID, e.ErrorCode, e.ErrorMessage, len(entries), total)
 }
 
 // entryError describes the first of a batch answer's error entries, and

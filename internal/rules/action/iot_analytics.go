@@ -95,37 +95,21 @@ func (a *iotAnalyticsAction) send(ctx context.Context, output []byte) error {
 	if a.channel == "" {
 		return errors.New("the action names no channel: set channelName, or channelArn ending in channel/NAME")
 	}
-	payloads := [][]byte{output}
-	if a.p.BatchMode {
-		elems, err := batchElements(output, iotAnalyticsMaxBatch)
-		if err != nil {
-			return err
-		}
-		payloads = payloads[:0]
-		for _, e := range elems {
-			payloads = append(payloads, e)
-		}
+	payloads, err := batchPayloads(output, a.p.BatchMode, iotAnalyticsMaxBatch)
+	if err != nil {
+		return err
 	}
 	msgs := make([]iotAnalyticsMessage, len(payloads))
 	for i, p := range payloads {
 		msgs[i] = iotAnalyticsMessage{MessageID: uuid.NewString(), Payload: p}
 	}
 	var answer struct {
-		Errors []struct {
-			MessageID    string `json:"messageId"`
-			ErrorCode    string `json:"errorCode"`
-			ErrorMessage string `json:"errorMessage"`
-		} `json:"batchPutMessageErrorEntries"`
+		Errors []messageRejection `json:"batchPutMessageErrorEntries"`
 	}
-	err := a.client.post(ctx, iotAnalyticsPut, map[string]any{"channelName": a.channel, "messages": msgs}, &answer)
-	if err != nil {
+	if err := a.client.post(ctx, iotAnalyticsPut, map[string]any{"channelName": a.channel, "messages": msgs}, &answer); err != nil {
 		return err
 	}
-	if len(answer.Errors) > 0 {
-		e := answer.Errors[0]
-		return entryError("message", e.MessageID, e.ErrorCode, e.ErrorMessage, len(answer.Errors), len(msgs))
-	}
-	return nil
+	return rejectedMessages(answer.Errors, len(msgs))
 }
 
 var _ Action = (*iotAnalyticsAction)(nil)

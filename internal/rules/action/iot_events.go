@@ -85,26 +85,23 @@ type iotEventsMessage struct {
 
 // messages renders the messages of one firing.
 func (a *iotEventsAction) messages(inv *Invocation) ([]iotEventsMessage, error) {
-	if !a.p.BatchMode {
-		id := uuid.NewString()
-		if a.p.MessageID != "" {
-			var err error
-			if id, err = render(inv, a.p.MessageID); err != nil {
-				return nil, err
-			}
-			if id == "" {
-				return nil, errors.New("messageId rendered empty")
-			}
-		}
-		return []iotEventsMessage{{MessageID: id, InputName: a.p.InputName, Payload: inv.Output}}, nil
-	}
-	elems, err := batchElements(inv.Output, iotEventsMaxBatch)
+	payloads, err := batchPayloads(inv.Output, a.p.BatchMode, iotEventsMaxBatch)
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]iotEventsMessage, len(elems))
-	for i, e := range elems {
-		msgs[i] = iotEventsMessage{MessageID: uuid.NewString(), InputName: a.p.InputName, Payload: e}
+	msgs := make([]iotEventsMessage, len(payloads))
+	for i, p := range payloads {
+		msgs[i] = iotEventsMessage{MessageID: uuid.NewString(), InputName: a.p.InputName, Payload: p}
+	}
+	if a.p.MessageID != "" { // never with batchMode (check)
+		id, err := render(inv, a.p.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		if id == "" {
+			return nil, errors.New("messageId rendered empty")
+		}
+		msgs[0].MessageID = id
 	}
 	return msgs, nil
 }
@@ -112,21 +109,12 @@ func (a *iotEventsAction) messages(inv *Invocation) ([]iotEventsMessage, error) 
 // send makes the call and checks its error entries.
 func (a *iotEventsAction) send(ctx context.Context, msgs []iotEventsMessage) error {
 	var answer struct {
-		Errors []struct {
-			MessageID    string `json:"messageId"`
-			ErrorCode    string `json:"errorCode"`
-			ErrorMessage string `json:"errorMessage"`
-		} `json:"BatchPutMessageErrorEntries"`
+		Errors []messageRejection `json:"BatchPutMessageErrorEntries"`
 	}
-	err := a.client.post(ctx, iotEventsPut, map[string]any{"messages": msgs}, &answer)
-	if err != nil {
+	if err := a.client.post(ctx, iotEventsPut, map[string]any{"messages": msgs}, &answer); err != nil {
 		return err
 	}
-	if len(answer.Errors) > 0 {
-		e := answer.Errors[0]
-		return entryError("message", e.MessageID, e.ErrorCode, e.ErrorMessage, len(answer.Errors), len(msgs))
-	}
-	return nil
+	return rejectedMessages(answer.Errors, len(msgs))
 }
 
 var _ Action = (*iotEventsAction)(nil)

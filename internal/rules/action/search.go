@@ -1,22 +1,13 @@
 package action
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
-
-// searchErrorBody bounds how much of a refusal's body an error quotes.
-const searchErrorBody = 512
 
 // searchEndpoint is the pattern of AWS's endpoint member.
 var searchEndpoint = regexp.MustCompile(`^https?://.*`)
@@ -49,14 +40,11 @@ func (p *searchParams) check(c *checker) {
 }
 
 func (p *searchParams) build(d Deps) (Action, error) {
-	if d.AWS == nil {
-		return nil, fmt.Errorf("no AWS configuration for %s: configure credentials and region", p.name)
+	c, err := newRESTClient(d, p.name)
+	if err != nil {
+		return nil, err
 	}
-	client := d.HTTP
-	if client == nil {
-		client = &http.Client{}
-	}
-	return &searchAction{p: *p, client: client, awsConfig: d.AWS, signer: v4.NewSigner()}, nil
+	return &searchAction{p: *p, client: c}, nil
 }
 
 // searchAction indexes the SELECT output as one document: a PUT of the
@@ -66,10 +54,8 @@ func (p *searchParams) build(d Deps) (Action, error) {
 // have no types, the type is "_doc". The output must be a JSON object.
 // The PUT is made once; any answer but 2xx fails the firing.
 type searchAction struct {
-	p         searchParams
-	client    *http.Client
-	awsConfig func(ctx context.Context, service string) (aws.Config, error)
-	signer    *v4.Signer
+	p      searchParams
+	client *restClient
 }
 
 func (a *searchAction) Kind() string     { return a.p.kind }
@@ -112,24 +98,15 @@ func (a *searchAction) put(ctx context.Context, target string, doc []byte) error
 	if _, err := jsonObject(doc); err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, bytes.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if err := signRequest(ctx, a.awsConfig, a.signer, req, doc, "es", ""); err != nil {
-		return fmt.Errorf("signing the request: %w", err)
-	}
-	resp, err := a.client.Do(req)
+	resp, err := a.client.send(ctx, http.MethodPut, target, "es", doc)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, searchErrorBody))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return restRefusal(resp, "the domain")
 	}
-	return errors.New("the domain answered " + resp.Status + ": " + strings.TrimSpace(string(body)))
+	return nil
 }
 
 var _ Action = (*searchAction)(nil)
